@@ -1,0 +1,1 @@
+"""Platform operators: verification queue and the numbers."""

@@ -1,0 +1,84 @@
+"""Configuration from environment variables, with safe embedded defaults.
+
+Every setting is documented in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    """The folder that holds all state of one installation (``MARKETPLACE_INSTANCE``)."""
+    configured = os.environ.get("MARKETPLACE_INSTANCE")
+    path = Path(configured).expanduser() if configured else PROJECT_ROOT / "instance"
+    return path.resolve()
+
+
+def database_url(instance: Path) -> str:
+    """``DATABASE_URL`` normalised to the psycopg 3 driver, or SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance / 'marketplace.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance: Path) -> str:
+    """``SECRET_KEY``, or a random key kept in the instance folder so sessions survive restarts."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance: Path) -> dict[str, Any]:
+    """All settings read from the environment (the README lists each one)."""
+    return {
+        "SECRET_KEY": secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Forced on with SESSION_COOKIE_SECURE=1; otherwise set per request when served over HTTPS.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "TRUST_PROXY": _flag("TRUST_PROXY", False),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ("zh", "en"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        "INVITATION_MAX_AGE_DAYS": int(os.environ.get("INVITATION_MAX_AGE_DAYS", 14)),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", 587)),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@sme-marketplace.local"),
+        "SERVER_NAME_FOR_EMAIL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+    }

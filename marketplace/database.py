@@ -1,0 +1,49 @@
+"""Connection settings that make the embedded SQLite database safe under a threaded server.
+
+SQLite runs in WAL mode (readers never block the writer), with a busy timeout and foreign keys
+on. Every transaction starts with ``BEGIN IMMEDIATE``: a transaction that read first and writes
+later cannot then fail with "database is locked" against another writer (the classic SQLite
+deadlock); writers queue on the busy timeout instead. PostgreSQL needs none of this.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def install_sqlite_settings() -> None:
+    """Register the SQLite connection hooks for every engine (idempotent)."""
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)
+        event.listen(Engine, "begin", _on_begin)
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """Engine keyword arguments for the given database URL."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
+    return {"pool_pre_ping": True}

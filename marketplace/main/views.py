@@ -1,0 +1,43 @@
+"""Home page and language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.organizations.models import Organization
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    counts = dict(
+        db.session.execute(
+            select(Organization.kind, func.count()).group_by(Organization.kind)
+        ).all()
+    )
+    verified = db.session.scalar(
+        select(func.count()).where(Organization.verification_status == "verified")
+    )
+    return render_template("main/index.html", counts=counts, verified=verified or 0)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> ResponseReturnValue:
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    target = request.args.get("next", "")
+    # Only local paths: never an open redirect.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def health() -> ResponseReturnValue:
+    db.session.execute(select(1))
+    return {"status": "ok"}

@@ -1,0 +1,10 @@
+"""Imports every model so that the metadata holds the whole schema."""
+
+from marketplace.accounts.models import User  # noqa: F401
+from marketplace.mail.models import OutboxMessage  # noqa: F401
+from marketplace.organizations.models import (  # noqa: F401
+    Invitation,
+    Membership,
+    Organization,
+    VerificationDecision,
+)

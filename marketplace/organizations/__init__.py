@@ -1,0 +1,1 @@
+"""Organizations, their members, invitations, enterprise profiles and verification."""

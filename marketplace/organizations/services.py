@@ -1,0 +1,360 @@
+"""Organization rules: profiles and size classes, membership, invitations, verification.
+
+Services flush but never commit; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, InvalidToken, PermissionDenied, ValidationFailed
+from marketplace.mail import services as mail
+from marketplace.organizations.kinds import MEMBER_ROLES, VERIFICATION_LABELS, VERIFICATION_STATUSES
+from marketplace.organizations.models import (
+    Invitation,
+    Membership,
+    Organization,
+    VerificationDecision,
+)
+from marketplace.reference import (
+    Classification,
+    InvalidCreditCode,
+    classify,
+    group_choices_for_industry,
+    group_for_industry,
+    is_industry,
+    is_region,
+    normalize_credit_code,
+)
+from marketplace.timeutil import utcnow
+
+PROFILE_FIELDS = (
+    "name",
+    "credit_code",
+    "region",
+    "industry",
+    "size_group",
+    "employees",
+    "annual_revenue_cny",
+    "total_assets_cny",
+    "founded_year",
+    "description",
+    "tags",
+    "website",
+    "contact_email",
+    "contact_phone",
+)
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def require_member(organization: Organization, user: User) -> Membership:
+    """The user's membership. Raises PermissionDenied if the user is not a member."""
+    membership = organization.member(user)
+    if membership is None:
+        raise PermissionDenied(_("You are not a member of this organization."))
+    return membership
+
+
+def require_owner(organization: Organization, user: User) -> Membership:
+    """The user's owner membership. Raises PermissionDenied otherwise."""
+    membership = require_member(organization, user)
+    if not membership.is_owner:
+        raise PermissionDenied(_("Only an owner of this organization can do this."))
+    return membership
+
+
+# --- profile and size class -----------------------------------------------------------------
+
+
+def credit_code_error(exc: InvalidCreditCode) -> str:
+    """The user-facing message for a rejected credit code."""
+    if exc.code == "length":
+        return _("A credit code has 18 characters; this one has %(n)d.", n=exc.params["length"])
+    if exc.code == "charset":
+        return _(
+            "Character %(pos)d ('%(char)s') is not allowed (the letters I, O, Z, S and V are never used).",
+            pos=exc.params["position"],
+            char=exc.params["char"],
+        )
+    if exc.code == "check":
+        return _(
+            "The check character (the last one) should be '%(expected)s', not '%(given)s': please check for a typo.",
+            expected=exc.params["expected"],
+            given=exc.params["given"],
+        )
+    return _("Characters 3 to 8 must be the 6-digit administrative division code.")
+
+
+def _validate_profile(session: Session, organization: Organization, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not (data.get("name") or "").strip():
+        add("name", _("Enter the organization's name."))
+    code = data.get("credit_code")
+    if code:
+        try:
+            code = normalize_credit_code(code)
+        except InvalidCreditCode as exc:
+            add("credit_code", credit_code_error(exc))
+        else:
+            taken = session.scalar(
+                select(Organization.id).where(
+                    Organization.credit_code == code, Organization.id != organization.id
+                )
+            )
+            if taken is not None:
+                add("credit_code", _("Another organization is already registered with this credit code."))
+    region = data.get("region")
+    if region and not is_region(region):
+        add("region", _("Unknown region code %(code)s.", code=region))
+    industry = data.get("industry")
+    if industry and not is_industry(industry):
+        add("industry", _("Unknown industry code %(code)s.", code=industry))
+    size_group = data.get("size_group")
+    if size_group and industry and is_industry(industry):
+        if size_group not in group_choices_for_industry(industry):
+            add("size_group", _("This size-standard group does not apply to the chosen industry."))
+    for field in ("employees", "annual_revenue_cny", "total_assets_cny"):
+        value = data.get(field)
+        if value is not None and value < 0:
+            add(field, _("Must not be negative."))
+    year = data.get("founded_year")
+    if year is not None and not 1900 <= year <= utcnow().year:
+        add("founded_year", _("Enter a year between 1900 and %(year)d.", year=utcnow().year))
+    if organization.is_sme:
+        for field in ("region", "industry"):
+            if not data.get(field):
+                add(field, _("An enterprise profile needs this field."))
+    return errors
+
+
+def update_profile(session: Session, organization: Organization, data: Mapping[str, Any]) -> None:
+    """Validate and save the profile; recompute the size class of an SME.
+
+    Raises ValidationFailed (with every field's messages) and changes nothing if any rule fails.
+    """
+    errors = _validate_profile(session, organization, data)
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(organization, field, data[field])
+    if organization.credit_code:
+        organization.credit_code = normalize_credit_code(organization.credit_code)
+    if organization.industry and organization.size_group not in group_choices_for_industry(organization.industry):
+        organization.size_group = None
+    classification = size_classification(organization)
+    organization.size_class = classification.size_class if classification else None
+    session.flush()
+
+
+def size_classification(organization: Organization) -> Classification | None:
+    """The 2011-standard size class of an SME with an industry, or None for other kinds."""
+    if not organization.is_sme or not organization.industry or not is_industry(organization.industry):
+        return None
+    group = group_for_industry(organization.industry, organization.size_group)
+    return classify(
+        group,
+        employees=organization.employees,
+        revenue_cny=organization.annual_revenue_cny,
+        assets_cny=organization.total_assets_cny,
+    )
+
+
+def create_organization(session: Session, user: User, *, name: str, kind: str) -> Organization:
+    """A further organization with ``user`` as its owner."""
+    organization = Organization(name=name.strip(), kind=kind)
+    session.add(organization)
+    session.add(Membership(organization=organization, user=user, role="owner"))
+    session.flush()
+    return organization
+
+
+# --- members and invitations ---------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(
+    session: Session,
+    organization: Organization,
+    inviter: User,
+    *,
+    email: str,
+    role: str,
+    link_for: Callable[[str], str],
+    max_age_days: int,
+) -> Invitation:
+    """Invite an e-mail address to join; an owner only. The link is sent through the outbox."""
+    require_owner(organization, inviter)
+    email = email.strip().lower()
+    if role not in MEMBER_ROLES:
+        raise ValidationFailed(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    if any(m.user.email == email for m in organization.memberships):
+        raise ValidationFailed(
+            _("This person is already a member."),
+            fields={"email": [_("This person is already a member.")]},
+        )
+    now = utcnow()
+    for earlier in organization.invitations:
+        if earlier.email == email and earlier.accepted_at is None and earlier.revoked_at is None:
+            earlier.revoked_at = now
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by=inviter,
+        expires_at=now + timedelta(days=max_age_days),
+    )
+    session.add(invitation)
+    body = _(
+        "%(inviter)s invites you to join %(org)s on the SME service marketplace.\n\n"
+        "Accept the invitation here (valid for %(days)d days):\n%(link)s",
+        inviter=inviter.display_name,
+        org=organization.name,
+        days=max_age_days,
+        link=link_for(token),
+    )
+    mail.enqueue(session, email, _("Invitation to join %(org)s", org=organization.name), body)
+    session.flush()
+    return invitation
+
+
+def invitation_for_token(session: Session, token: str) -> Invitation:
+    """The open invitation behind a token. Raises InvalidToken if unknown, used or expired."""
+    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvalidToken(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise InvalidToken(_("This invitation has already been accepted."))
+    expires_at = invitation.expires_at
+    if expires_at.tzinfo is None:  # SQLite returns naive UTC
+        expires_at = expires_at.replace(tzinfo=utcnow().tzinfo)
+    if expires_at < utcnow():
+        raise InvalidToken(_("This invitation has expired. Ask for a new one."))
+    return invitation
+
+
+def accept_invitation(session: Session, token: str, user: User) -> Membership:
+    """Join the organization. The invitation must be for this user's e-mail address."""
+    invitation = invitation_for_token(session, token)
+    if invitation.email != user.email:
+        raise PermissionDenied(
+            _("This invitation was sent to another e-mail address. Log in with that address.")
+        )
+    organization = invitation.organization
+    membership = organization.member(user)
+    if membership is None:
+        membership = Membership(organization=organization, user=user, role=invitation.role)
+        session.add(membership)
+    invitation.accepted_at = utcnow()
+    session.flush()
+    return membership
+
+
+def revoke_invitation(session: Session, invitation: Invitation, actor: User) -> None:
+    require_owner(invitation.organization, actor)
+    invitation.revoked_at = utcnow()
+    session.flush()
+
+
+def _owner_count(organization: Organization) -> int:
+    return sum(1 for m in organization.memberships if m.is_owner)
+
+
+def remove_member(session: Session, membership: Membership, actor: User) -> None:
+    """An owner removes a member, or a member leaves. The last owner cannot go."""
+    organization = membership.organization
+    if membership.user_id != actor.id:
+        require_owner(organization, actor)
+    if membership.is_owner and _owner_count(organization) == 1:
+        raise Conflict(_("An organization needs at least one owner: make someone else owner first."))
+    organization.memberships.remove(membership)
+    session.flush()
+
+
+def set_member_role(session: Session, membership: Membership, actor: User, role: str) -> None:
+    """An owner changes a member's role; the last owner cannot step down."""
+    require_owner(membership.organization, actor)
+    if role not in MEMBER_ROLES:
+        raise ValidationFailed(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    if membership.is_owner and role != "owner" and _owner_count(membership.organization) == 1:
+        raise Conflict(_("An organization needs at least one owner: make someone else owner first."))
+    membership.role = role
+    session.flush()
+
+
+# --- verification ---------------------------------------------------------------------------
+
+
+def request_verification(session: Session, organization: Organization, user: User) -> None:
+    """An owner asks the platform to verify the organization (needs a credit code and region)."""
+    require_owner(organization, user)
+    if organization.verification_status in ("pending", "verified"):
+        raise Conflict(_("Verification has already been requested or granted."))
+    missing = [f for f in ("credit_code", "region") if not getattr(organization, f)]
+    if missing:
+        raise ValidationFailed(
+            _("Complete the profile first: a credit code and a region are needed for verification."),
+            fields={f: [_("Needed for verification.")] for f in missing},
+        )
+    _record_decision(session, organization, "pending", None, user)
+
+
+def decide_verification(
+    session: Session, organization: Organization, admin: User, *, status: str, reason: str | None
+) -> VerificationDecision:
+    """A platform admin sets the verification status, with a reason (required to reject)."""
+    if not admin.is_admin:
+        raise PermissionDenied(_("Only a platform administrator can verify organizations."))
+    if status not in VERIFICATION_STATUSES:
+        raise ValidationFailed(_("Unknown status."), fields={"status": [_("Unknown status.")]})
+    reason = (reason or "").strip() or None
+    if status == "rejected" and not reason:
+        raise ValidationFailed(
+            _("Give the reason for the rejection."),
+            fields={"reason": [_("Give the reason for the rejection.")]},
+        )
+    decision = _record_decision(session, organization, status, reason, admin)
+    label = str(VERIFICATION_LABELS[status])
+    for membership in organization.memberships:
+        if membership.is_owner:
+            mail.enqueue(
+                session,
+                membership.user.email,
+                _("Verification of %(org)s: %(status)s", org=organization.name, status=label),
+                _("Status: %(status)s\nReason: %(reason)s", status=label, reason=reason or "-"),
+            )
+    return decision
+
+
+def _record_decision(
+    session: Session, organization: Organization, status: str, reason: str | None, user: User
+) -> VerificationDecision:
+    organization.verification_status = status
+    organization.verification_reason = reason
+    organization.verified_at = utcnow() if status == "verified" else None
+    decision = VerificationDecision(
+        organization=organization, status=status, reason=reason, decided_by=user
+    )
+    session.add(decision)
+    session.flush()
+    return decision

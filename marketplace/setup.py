@@ -1,0 +1,125 @@
+"""The steps of ``create_app``, one function each."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from marketplace.config import PROJECT_ROOT
+from marketplace.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, talisman
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def init_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+
+def init_database(app: Flask) -> None:
+    from marketplace.database import engine_options, install_sqlite_settings
+
+    install_sqlite_settings()
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
+    db.init_app(app)
+    # Import every model so that metadata (and Alembic autogenerate) sees the whole schema.
+    import marketplace.models  # noqa: F401
+
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+
+
+def init_i18n(app: Flask) -> None:
+    from marketplace.i18n import select_locale
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "marketplace" / "translations"),
+    )
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def init_security(app: Flask) -> None:
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.session_interface = _SessionInterface()
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        strict_transport_security=True,
+        permissions_policy={"browsing-topics": "()", "camera": "()", "microphone": "()"},
+    )
+
+
+def init_auth(app: Flask) -> None:
+    from marketplace.accounts.services import load_user_from_session_id
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_from_session_id)
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+
+def init_templates(app: Flask) -> None:
+    from marketplace import templating
+
+    bootstrap.init_app(app)
+    templating.register(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.main.views import bp as main_bp
+    from marketplace.organizations.views import bp as organizations_bp
+
+    for blueprint in (main_bp, accounts_bp, organizations_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from marketplace.main.errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from marketplace.cli import register
+
+    register(app)
+

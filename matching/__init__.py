@@ -1,0 +1,1 @@
+"""Matching: encoder, vector index, eligibility and schedulers. Imports neither Flask nor SQLAlchemy."""

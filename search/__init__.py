@@ -1,0 +1,1 @@
+"""Search backends (embedded full-text and Elasticsearch). Imports neither Flask nor SQLAlchemy."""
