@@ -66,7 +66,7 @@ def load_demo() -> None:
 
     logins = load(db.session)
     db.session.commit()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, organization in logins:
         click.echo(f"  {email:<28} {role:<10} {organization}")
 

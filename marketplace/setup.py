@@ -9,7 +9,16 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace.config import PROJECT_ROOT
-from marketplace.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate, talisman
+from marketplace.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    talisman,
+)
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
-    SelectChoice,
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -87,11 +87,15 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=30)],
         description=_l("18 characters, as on the business licence."),
     )
-    region = SelectField(_l("Region"), validators=[Optional()])
-    industry = SelectField(_l("Industry (GB/T 4754-2017)"), validators=[Optional()])
+    # Codes are checked by the service, whose messages name the unknown code.
+    region = SelectField(_l("Region"), validators=[Optional()], validate_choice=False)
+    industry = SelectField(
+        _l("Industry (GB/T 4754-2017)"), validators=[Optional()], validate_choice=False
+    )
     size_group = SelectField(
         _l("Size-standard group"),
         validators=[Optional()],
+        validate_choice=False,
         description=_l("Only needed where the industry spans several groups, e.g. real estate (K70)."),
     )
     employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0)])

@@ -26,6 +26,7 @@ from marketplace.organizations.models import (
     VerificationDecision,
 )
 from marketplace.reference import (
+    SIZE_GROUPS,
     Classification,
     InvalidCreditCode,
     classify,
@@ -125,7 +126,9 @@ def _validate_profile(session: Session, organization: Organization, data: Mappin
     if industry and not is_industry(industry):
         add("industry", _("Unknown industry code %(code)s.", code=industry))
     size_group = data.get("size_group")
-    if size_group and industry and is_industry(industry):
+    if size_group and size_group not in SIZE_GROUPS:
+        add("size_group", _("Unknown size-standard group."))
+    elif size_group and industry and is_industry(industry):
         if size_group not in group_choices_for_industry(industry):
             add("size_group", _("This size-standard group does not apply to the chosen industry."))
     for field in ("employees", "annual_revenue_cny", "total_assets_cny"):
