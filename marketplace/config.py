@@ -80,5 +80,4 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@sme-marketplace.local"),
-        "SERVER_NAME_FOR_EMAIL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }

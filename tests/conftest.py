@@ -40,7 +40,6 @@ def base_config(url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "SERVER_NAME_FOR_EMAIL": "http://localhost",
     }
 
 
