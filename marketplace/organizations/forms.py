@@ -77,7 +77,11 @@ def wan_to_cny(value: Decimal | None) -> int | None:
 
 
 def cny_to_wan(value: int | None) -> Decimal | None:
-    return None if value is None else (Decimal(value) / WAN).normalize()
+    """Whole CNY as 万元 without trailing zeros or exponent (46000000 → 4600, 125000 → 12.5)."""
+    if value is None:
+        return None
+    wan = Decimal(value) / WAN
+    return wan.quantize(Decimal(1)) if wan == wan.to_integral_value() else wan.normalize()
 
 
 class ProfileForm(FlaskForm):
@@ -100,10 +104,12 @@ class ProfileForm(FlaskForm):
     )
     employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0)])
     annual_revenue_wan = DecimalField(
-        _l("Annual operating revenue (10,000 CNY)"), validators=[Optional(), NumberRange(min=0)]
+        _l("Annual operating revenue (10,000 CNY)"),
+        places=None,
+        validators=[Optional(), NumberRange(min=0)],
     )
     total_assets_wan = DecimalField(
-        _l("Total assets (10,000 CNY)"), validators=[Optional(), NumberRange(min=0)]
+        _l("Total assets (10,000 CNY)"), places=None, validators=[Optional(), NumberRange(min=0)]
     )
     founded_year = IntegerField(_l("Year founded"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])

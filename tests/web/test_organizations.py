@@ -46,6 +46,9 @@ def test_profile_is_saved_and_classified_with_its_rule(client, make_user, auth):
     assert org.size_class == "small"
     assert org.annual_revenue_cny == 8_000_000 and org.total_assets_cny == 5_000_000
     assert org.tags == ["PCBA", "SMT", "汽车电子"]
+    form = client.get(f"/orgs/{org.id}/edit").get_data(as_text=True)
+    revenue_input = re.search(r'<input[^>]*name="annual_revenue_wan"[^>]*>', form).group(0)
+    assert 'value="800"' in revenue_input, revenue_input  # 万元, no exponent or trailing zeros
     # The public profile shows names, not codes.
     public = client.get(f"/orgs/{org.id}").get_data(as_text=True)
     assert "东莞市" in public and "计算机、通信和其他电子设备制造业" in public and "小型" in public
