@@ -9,8 +9,8 @@ from flask_login import current_user
 def select_locale() -> str:
     """The language of this request: the session's choice, then the user's, then Chinese."""
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI commands and background work
-        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if not has_request_context():  # CLI commands and background work: for operators
+        return str(current_app.config["CLI_LOCALE"])
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)

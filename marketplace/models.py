@@ -1,6 +1,6 @@
 """Imports every model so that the metadata holds the whole schema."""
 
-from marketplace.accounts.models import User  # noqa: F401
+from marketplace.accounts.models import ApiToken, User  # noqa: F401
 from marketplace.mail.models import OutboxMessage  # noqa: F401
 from marketplace.organizations.models import (  # noqa: F401
     Invitation,
@@ -8,3 +8,4 @@ from marketplace.organizations.models import (  # noqa: F401
     Organization,
     VerificationDecision,
 )
+from listings.models import Listing, Need  # noqa: F401,E402

@@ -1,0 +1,275 @@
+"""The rules of postings (listings and needs): who may do what, validation, the life cycle,
+moderation and optimistic locking. Services flush but never commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from listings.models import Listing, Need, new_external_id
+from listings.validation import FieldError, domain_errors, schema_errors, type_schema
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
+from marketplace.organizations.models import Organization
+from marketplace.organizations.services import require_member
+from marketplace.timeutil import utcnow
+
+Posting = Listing | Need
+MODELS: dict[str, type[Listing] | type[Need]] = {"listing": Listing, "need": Need}
+_RECORD_ONLY = ("type", "external_id", "organization")
+# Editable fields of each kind: the record schema's properties (the public format).
+FIELDS = {
+    kind: tuple(k for k in type_schema(kind)["properties"] if k not in _RECORD_ONLY)
+    for kind in MODELS
+}
+_DATE_FIELDS = ("starts_on", "ends_on", "deadline", "needed_by")
+_LIST_FIELDS = ("regions", "industries", "size_classes", "tags")
+CHINA = ZoneInfo("Asia/Shanghai")
+EXTERNAL_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # the records schema's external_id rule
+
+
+def today() -> date:
+    """Today in China: deadlines are Chinese calendar days."""
+    return datetime.now(CHINA).date()
+
+
+def kind_of(posting: Posting) -> str:
+    return "listing" if isinstance(posting, Listing) else "need"
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def is_editor(posting: Posting, user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and posting.organization.member(user) is not None
+
+
+def can_view(posting: Posting, user: Any) -> bool:
+    """Drafts and hidden postings are visible to their organization's members (and admins) only."""
+    if is_editor(posting, user) or getattr(user, "is_admin", False):
+        return True
+    return posting.status != "draft" and not posting.is_hidden
+
+
+def require_editor(posting: Posting, user: User) -> None:
+    """Raises PermissionDenied unless the user is a member of the owning organization."""
+    require_member(posting.organization, user)
+
+
+def _require_version(posting: Posting, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != posting.version:
+        raise Conflict(
+            _("Someone else saved this in the meantime (version %(current)d, yours %(yours)d). "
+              "Reload the page and apply your changes again.", current=posting.version, yours=expected_version)
+        )
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _errors_by_field(errors: list[FieldError]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        fields.setdefault(error.field or "_", []).append(error.message)
+    return fields
+
+
+def _as_record(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Form/API values as a record of the public format (dates as ISO strings, no Nones)."""
+    record: dict[str, Any] = {"type": kind, "external_id": "x", "organization": "x"}
+    for key, value in data.items():
+        if value is None or (key in _LIST_FIELDS and value == []) or (key == "attributes" and value == {}):
+            continue
+        record[key] = value.isoformat() if isinstance(value, date) else value
+    return record
+
+
+def validate(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check posting fields against the schema and the domain rules.
+
+    Returns the values converted for the model (dates as ``date``). Raises ValidationFailed
+    naming every field that breaks a rule; unknown fields are errors too.
+    """
+    unknown = [k for k in data if k not in FIELDS[kind]]
+    record = _as_record(kind, {k: v for k, v in data.items() if k not in unknown})
+    errors = [FieldError(k, _("unknown field")) for k in unknown]
+    errors += schema_errors(record, kind) or domain_errors(kind, record)
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=_errors_by_field(errors))
+    values = dict(data)
+    for key in _DATE_FIELDS:
+        if isinstance(values.get(key), str):
+            values[key] = date.fromisoformat(values[key])
+    for key in _LIST_FIELDS:
+        if key in values and values[key] is None:
+            values[key] = []
+    if "attributes" in values and values["attributes"] is None:
+        values["attributes"] = {}
+    return values
+
+
+# --- create, update, life cycle -------------------------------------------------------------
+
+
+def create(
+    session: Session,
+    kind: str,
+    organization: Organization,
+    user: User,
+    data: Mapping[str, Any],
+    *,
+    external_id: str | None = None,
+) -> Posting:
+    """A new listing or need of ``organization`` (status from ``data``, default draft).
+
+    Raises PermissionDenied if the user is not a member (or a non-SME posts a need),
+    ValidationFailed for bad fields, Conflict for a taken external id.
+    """
+    require_member(organization, user)
+    if kind == "need" and not organization.is_sme:
+        raise PermissionDenied(_("Only enterprises (SMEs) post needs."))
+    values = validate(kind, {"status": "draft", **data})
+    model = MODELS[kind]
+    if external_id:
+        if not EXTERNAL_ID.fullmatch(external_id):
+            raise ValidationFailed(
+                _("Please correct the marked fields."),
+                fields={"external_id": [_("1–64 letters, digits, '.', '_', ':' or '-'.")]},
+            )
+        if session.query(model.id).filter_by(external_id=external_id).first() is not None:
+            raise Conflict(
+                _("The external id %(id)s is already taken.", id=external_id),
+                fields={"external_id": [_("already taken")]},
+            )
+    posting = model(
+        organization=organization,
+        external_id=external_id or new_external_id(kind),
+        **{k: v for k, v in values.items() if k != "status"},
+    )
+    session.add(posting)
+    _set_status(posting, values["status"])
+    session.flush()
+    return posting
+
+
+def update(
+    session: Session, posting: Posting, user: User, data: Mapping[str, Any], *, expected_version: int | None
+) -> Posting:
+    """Change fields (``data`` holds only the fields to change).
+
+    Raises Conflict if ``expected_version`` is not the stored version: the caller must reload.
+    """
+    require_editor(posting, user)
+    _require_version(posting, expected_version)
+    current = {k: getattr(posting, k) for k in FIELDS[kind_of(posting)]}
+    values = validate(kind_of(posting), {**current, **data})
+    for key, value in values.items():
+        if key == "status":
+            continue
+        if getattr(posting, key) != value:
+            setattr(posting, key, value)
+    if values["status"] != posting.status:
+        _set_status(posting, values["status"])
+    session.flush()
+    return posting
+
+
+def _set_status(posting: Posting, status: str) -> None:
+    now = utcnow()
+    if status == "published" and posting.published_at is None:
+        posting.published_at = now
+    if status == "closed":
+        posting.closed_at = now
+    posting.status = status
+
+
+def publish(session: Session, posting: Posting, user: User, *, expected_version: int | None = None) -> None:
+    require_editor(posting, user)
+    _require_version(posting, expected_version)
+    if posting.is_archived:
+        raise Conflict(_("Restore it from the archive first."))
+    validate(kind_of(posting), {k: getattr(posting, k) for k in FIELDS[kind_of(posting)]})
+    _set_status(posting, "published")
+    session.flush()
+
+
+def close(session: Session, posting: Posting, user: User, *, expected_version: int | None = None) -> None:
+    require_editor(posting, user)
+    _require_version(posting, expected_version)
+    if posting.status == "closed":
+        return
+    _set_status(posting, "closed")
+    session.flush()
+
+
+def reopen(session: Session, posting: Posting, user: User, *, expected_version: int | None = None) -> None:
+    """Publish a closed posting again (it must not be past its deadline)."""
+    require_editor(posting, user)
+    _require_version(posting, expected_version)
+    if posting.status != "closed":
+        raise Conflict(_("Only a closed posting can be re-opened."))
+    if posting.is_archived:
+        raise Conflict(_("Restore it from the archive first."))
+    if posting.is_expired(today()):
+        raise ValidationFailed(
+            _("Its deadline has passed: change the dates before re-opening it."),
+            fields={"deadline": [_("The deadline has passed.")]},
+        )
+    _set_status(posting, "published")
+    session.flush()
+
+
+def archive(session: Session, posting: Posting, user: User) -> None:
+    """Put away: a published posting is closed first; archived postings leave the dashboards."""
+    require_editor(posting, user)
+    if posting.status == "published":
+        _set_status(posting, "closed")
+    posting.archived_at = utcnow()
+    session.flush()
+
+
+def restore(session: Session, posting: Posting, user: User) -> None:
+    require_editor(posting, user)
+    posting.archived_at = None
+    session.flush()
+
+
+def duplicate(session: Session, posting: Posting, user: User) -> Posting:
+    """A draft copy (same fields, a new external id) to adapt and publish."""
+    require_editor(posting, user)
+    kind = kind_of(posting)
+    data = {k: getattr(posting, k) for k in FIELDS[kind] if k != "status"}
+    data["title"] = _("Copy of %(title)s", title=posting.title)[:200]
+    return create(session, kind, posting.organization, user, data)
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+
+def hide(session: Session, posting: Posting, admin: User, reason: str) -> None:
+    """A platform admin takes a posting off the marketplace; the owner sees the reason."""
+    if not admin.is_admin:
+        raise PermissionDenied(_("Only a platform administrator can hide postings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give the reason for hiding it."), fields={"reason": [_("Give the reason for hiding it.")]})
+    posting.hidden_at = utcnow()
+    posting.hidden_reason = reason[:500]
+    posting.hidden_by = admin
+    session.flush()
+
+
+def unhide(session: Session, posting: Posting, admin: User) -> None:
+    if not admin.is_admin:
+        raise PermissionDenied(_("Only a platform administrator can hide postings."))
+    posting.hidden_at = None
+    posting.hidden_reason = None
+    posting.hidden_by = None
+    session.flush()

@@ -1,0 +1,194 @@
+"""Validation of records in the public interchange format (``schemas/records.schema.json``).
+
+Two layers, used by the importer, the API and (the second one) the forms:
+
+1. the JSON Schema, per record type: types, required fields, patterns, enums. A compiled
+   validator (fastjsonschema) accepts good records quickly; only a rejected record is run
+   through ``jsonschema`` to name every problem;
+2. domain rules the schema cannot say: known region and industry codes, the credit code's
+   check character, amount and date ranges, category-specific attribute values.
+
+Every problem is a :class:`FieldError` that names the field (``regions[1]``) and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+from flask_babel import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+
+from listings.categories import ATTRIBUTE_FIELDS
+from marketplace.reference import (
+    InvalidCreditCode,
+    is_industry,
+    is_region,
+    normalize_credit_code,
+)
+
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "records.schema.json"
+RECORD_TYPES = ("organization", "listing", "need")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@cache
+def records_schema() -> dict[str, Any]:
+    with SCHEMA_PATH.open(encoding="utf-8") as f:
+        return json.load(f)  # type: ignore[no-any-return]
+
+
+def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its target (faster to validate)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline(defs[ref.rsplit("/", 1)[1]], defs)
+        return {k: _inline(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+@cache
+def type_schema(record_type: str) -> dict[str, Any]:
+    """The self-contained JSON Schema of one record type (organization, listing or need)."""
+    defs = records_schema()["$defs"]
+    return _inline(defs[record_type], defs)  # type: ignore[no-any-return]
+
+
+@cache
+def _fast_validator(record_type: str) -> Callable[[Any], Any]:
+    return fastjsonschema.compile(type_schema(record_type), formats={"date": _is_date})  # type: ignore[no-any-return]
+
+
+@cache
+def _detailed_validator(record_type: str) -> Draft202012Validator:
+    return Draft202012Validator(type_schema(record_type), format_checker=FormatChecker())
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def schema_errors(record: Any, record_type: str | None = None) -> list[FieldError]:
+    """Problems with a record against the JSON Schema (an empty list when it is valid).
+
+    ``record_type`` defaults to the record's own ``type`` field.
+    """
+    if not isinstance(record, dict):
+        return [FieldError("", "a record must be a JSON object")]
+    record_type = record_type or record.get("type")
+    if record_type not in RECORD_TYPES:
+        return [FieldError("type", f"must be one of {', '.join(RECORD_TYPES)}")]
+    try:
+        _fast_validator(record_type)(record)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    errors = []
+    for error in sorted(_detailed_validator(record_type).iter_errors(record), key=lambda e: list(e.absolute_path)):
+        field = _path(error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1]
+            field, message = (f"{field}.{missing}" if field else missing), "is required"
+        elif error.validator == "additionalProperties":
+            for name in re.findall(r"'([^']+)'", error.message.split("(", 1)[-1]):
+                errors.append(FieldError(f"{field}.{name}" if field else name, "unknown field"))
+            continue
+        elif error.validator == "format":
+            message = f"{error.instance!r} is not a valid {error.validator_value} (YYYY-MM-DD)"
+        else:
+            message = error.message
+        errors.append(FieldError(field, message))
+    return errors or [FieldError("", "does not match the records schema")]
+
+
+def _codes(errors: list[FieldError], field: str, values: Any, known: Callable[[str], bool], message: str) -> None:
+    for i, code in enumerate(values or ()):
+        if not known(code):
+            errors.append(FieldError(f"{field}[{i}]", message % {"code": code}))
+
+
+def _attribute_errors(category: str, attributes: Mapping[str, Any]) -> list[FieldError]:
+    errors = []
+    for spec in ATTRIBUTE_FIELDS.get(category, ()):
+        if spec.key not in attributes:
+            continue
+        value, field = attributes[spec.key], f"attributes.{spec.key}"
+        if spec.kind == "int" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            errors.append(FieldError(field, _("must be a whole number ≥ 0")))
+        elif spec.kind in ("list", "choices") and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            errors.append(FieldError(field, _("must be a list of strings")))
+        elif spec.kind == "choice" and spec.choices and value not in spec.choices:
+            errors.append(FieldError(field, _("must be one of %(values)s", values=", ".join(spec.choices))))
+        if spec.kind == "choices" and spec.choices and isinstance(value, list):
+            unknown = [v for v in value if v not in spec.choices]
+            if unknown:
+                errors.append(FieldError(field, _("unknown values %(values)s; allowed: %(allowed)s", values=", ".join(unknown), allowed=", ".join(spec.choices))))
+    return errors
+
+
+def domain_errors(record_type: str, data: Mapping[str, Any]) -> list[FieldError]:
+    """Rules beyond the schema, for a record (or form data) that already has the right types."""
+    errors: list[FieldError] = []
+    if record_type == "organization":
+        if data.get("credit_code"):
+            try:
+                normalize_credit_code(data["credit_code"])
+            except InvalidCreditCode as exc:
+                errors.append(FieldError("credit_code", str(exc)))
+        if data.get("region") and not is_region(data["region"]):
+            errors.append(FieldError("region", _("unknown region code %(code)s", code=data["region"])))
+        if data.get("industry") and not is_industry(data["industry"]):
+            errors.append(FieldError("industry", _("unknown industry code %(code)s", code=data["industry"])))
+        return errors
+    if record_type == "listing":
+        _codes(errors, "regions", data.get("regions"), is_region, _("unknown region code %(code)s"))
+        _codes(errors, "industries", data.get("industries"), is_industry, _("unknown industry code %(code)s"))
+        low, high = data.get("amount_min_cny"), data.get("amount_max_cny")
+        if low is not None and high is not None and low > high:
+            errors.append(FieldError("amount_max_cny", _("must not be below the minimum amount (%(low)s)", low=low)))
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and str(starts) > str(ends):
+            errors.append(FieldError("ends_on", _("must not be before the start date (%(start)s)", start=starts)))
+    if record_type == "need" and data.get("region") and not is_region(data["region"]):
+        errors.append(FieldError("region", _("unknown region code %(code)s", code=data["region"])))
+    errors += _attribute_errors(str(data.get("category", "")), data.get("attributes") or {})
+    return errors
+
+
+def record_errors(record: Any) -> list[FieldError]:
+    """Every problem with one record: the schema first, then (if it passes) the domain rules."""
+    errors = schema_errors(record)
+    if errors:
+        return errors
+    return domain_errors(record["type"], record)
