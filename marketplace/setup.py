@@ -112,12 +112,14 @@ def init_templates(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from listings.views import bp as listings_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.api import bp as api_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.organizations.views import bp as organizations_bp
 
-    for blueprint in (main_bp, accounts_bp, organizations_bp, admin_bp):
+    for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
 
