@@ -1,5 +1,261 @@
-"""Pages for listings and needs."""
+"""Pages for listings (offers) and needs (demands): browse, detail, create/edit, life-cycle
+actions, the "my listings" / "my needs" dashboards and moderation. One set of views serves both
+kinds through the ``plural`` URL part."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from listings import queries, services
+from listings.forms import (
+    ATTRIBUTES,
+    WAN_FIELDS,
+    ListingForm,
+    NeedForm,
+    categories_of,
+    subcategory_choices,
+)
+from listings.models import Listing, Need
+from marketplace.errors import Conflict, DomainError, ValidationFailed
+from marketplace.extensions import db
+from marketplace.forms import attach_errors, options
+from marketplace.organizations.current import current_organization
+from marketplace.organizations.forms import ConfirmForm, industry_choices, region_choices
+from marketplace.organizations.services import size_classification
 
 bp = Blueprint("listings", __name__)
+KIND = {"listings": "listing", "needs": "need"}
+PLURAL = "<any(listings, needs):plural>"
+FORMS = {"listing": ListingForm, "need": NeedForm}
+ACTIONS = ("publish", "close", "reopen", "archive", "restore", "duplicate")
+
+
+def _posting(plural: str, posting_id: int) -> Listing | Need:
+    posting = db.session.get(services.MODELS[KIND[plural]], posting_id)
+    if posting is None or not services.can_view(posting, current_user):
+        abort(404)
+    return posting
+
+
+@bp.app_template_global()
+def form_categories(form: Any, field_name: str) -> str:
+    """The ``data-categories`` of a form field: where app.js shows it."""
+    return " ".join(categories_of(field_name, form.kind))
+
+
+@bp.app_template_global()
+def attribute_label(key: str) -> str:
+    spec = ATTRIBUTES.get(key)
+    return str(spec.label) if spec else key
+
+
+@bp.app_template_global()
+def attribute_value(key: str, value: Any) -> str:
+    """A category attribute for display: choice keys as their labels, lists joined."""
+    spec = ATTRIBUTES.get(key)
+    labels = (spec.choices or {}) if spec else {}
+    values = value if isinstance(value, list) else [value]
+    return "、".join(str(labels.get(v, v)) for v in values)
+
+
+@bp.get(f"/{PLURAL}")
+def browse(plural: str) -> ResponseReturnValue:
+    kind = KIND[plural]
+    sorts = queries.LISTING_SORTS if kind == "listing" else queries.NEED_SORTS
+    filters = queries.Filters.parse(request.args, sorts)
+    build = queries.listing_query if kind == "listing" else queries.need_query
+    page = queries.paginate(db.session, build(db.session, filters, services.today()), filters.page, filters.per_page)
+    return render_template(
+        "listings/browse.html", plural=plural, kind=kind, filters=filters, page=page, sorts=sorts,
+        subcategory_options=subcategory_choices()[1:],
+        region_options=options(region_choices()[1:]),
+        industry_options=industry_choices(),
+    )
+
+
+@bp.get(f"/{PLURAL}/<int:posting_id>")
+def detail(plural: str, posting_id: int) -> ResponseReturnValue:
+    posting = _posting(plural, posting_id)
+    editor = services.is_editor(posting, current_user)
+    return render_template(
+        "listings/detail.html",
+        posting=posting,
+        plural=plural,
+        kind=KIND[plural],
+        editor=editor,
+        expired=posting.is_expired(services.today()),
+        classification=size_classification(posting.organization),
+        confirm_form=ConfirmForm(),
+    )
+
+
+def _organization_for_new() -> Any:
+    organization = current_organization()
+    if organization is None:
+        flash(_("Register an organization first."), "warning")
+        abort(redirect(url_for("organizations.new")))
+    return organization
+
+
+def _form_field(field: str) -> str:
+    """The form field that shows a service error about a record field (``regions[2]``...)."""
+    if field.startswith("attributes."):
+        return "attr_" + field.split(".", 1)[1].split("[")[0]
+    name = field.split("[")[0]
+    return {v: k for k, v in WAN_FIELDS.items()}.get(name, name)
+
+
+def _save(form: Any, kind: str, posting: Listing | Need | None, organization: Any) -> Listing | Need | None:
+    """Validate and save; field errors go onto the form. Returns the posting or None."""
+    publish = request.form.get("action") == "publish"
+    missing = form.required_missing() if publish else {}
+    if missing:
+        attach_errors(form, missing)
+        return None
+    data = form.posting_data()
+    try:
+        if posting is None:
+            posting = services.create(db.session, kind, organization, current_user, data)
+        else:
+            services.update(db.session, posting, current_user, data, expected_version=form.expected_version())
+        if publish and posting.status != "published":
+            services.publish(db.session, posting, current_user)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        fields: dict[str, list[Any]] = {}
+        for field, messages in exc.fields.items():
+            fields.setdefault(_form_field(field), []).extend(messages)
+        attach_errors(form, fields)
+        return None
+    except (Conflict, StaleDataError) as exc:
+        db.session.rollback()
+        message = exc.message if isinstance(exc, Conflict) else _("Someone else saved this in the meantime. Reload the page and apply your changes again.")
+        form.form_errors.append(str(message))
+        return None
+    return posting
+
+
+@bp.route(f"/{PLURAL}/new", methods=["GET", "POST"])
+@login_required
+def new(plural: str) -> ResponseReturnValue:
+    kind = KIND[plural]
+    organization = _organization_for_new()
+    if kind == "need" and not organization.is_sme:
+        flash(_("Only enterprises (SMEs) post needs."), "warning")
+        return redirect(url_for("listings.browse", plural="needs"))
+    form = FORMS[kind]()
+    if request.method == "GET" and request.args.get("category"):
+        form.category.data = request.args["category"]
+    if form.validate_on_submit():
+        posting = _save(form, kind, None, organization)
+        if posting is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("listings.detail", plural=plural, posting_id=posting.id))
+    return render_template("listings/edit.html", form=form, plural=plural, kind=kind, posting=None, organization=organization)
+
+
+@bp.route(f"/{PLURAL}/<int:posting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(plural: str, posting_id: int) -> ResponseReturnValue:
+    kind = KIND[plural]
+    posting = _posting(plural, posting_id)
+    services.require_editor(posting, current_user)
+    form = FORMS[kind]()
+    if request.method == "GET":
+        form.load(posting)
+    elif form.validate_on_submit():
+        if _save(form, kind, posting, posting.organization) is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("listings.detail", plural=plural, posting_id=posting.id))
+    return render_template("listings/edit.html", form=form, plural=plural, kind=kind, posting=posting, organization=posting.organization)
+
+
+@bp.post(f"/{PLURAL}/<int:posting_id>/<action>")
+@login_required
+def act(plural: str, posting_id: int, action: str) -> ResponseReturnValue:
+    if action not in ACTIONS:
+        abort(404)
+    posting = _posting(plural, posting_id)
+    services.require_editor(posting, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    version = request.form.get("version", type=int)
+    target = posting
+    try:
+        if action == "duplicate":
+            target = services.duplicate(db.session, posting, current_user)
+        elif action in ("archive", "restore"):
+            getattr(services, action)(db.session, posting, current_user)
+        else:
+            getattr(services, action)(db.session, posting, current_user, expected_version=version)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        flash(str(exc.message), "danger")
+        return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
+    messages = {
+        "publish": _("Published."), "close": _("Closed."), "reopen": _("Re-opened."),
+        "archive": _("Archived."), "restore": _("Restored from the archive."),
+        "duplicate": _("A draft copy has been made: adapt it and publish it."),
+    }
+    flash(messages[action], "success")
+    if action == "duplicate":
+        return redirect(url_for("listings.edit", plural=plural, posting_id=target.id))
+    return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
+
+
+@bp.post(f"/{PLURAL}/<int:posting_id>/moderation")
+@login_required
+def moderate(plural: str, posting_id: int) -> ResponseReturnValue:
+    if not current_user.is_admin:
+        abort(403)
+    posting = _posting(plural, posting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("action") == "unhide":
+            services.unhide(db.session, posting, current_user)
+        else:
+            services.hide(db.session, posting, current_user, request.form.get("reason", ""))
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("Moderation saved."), "success")
+    return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
+
+
+@bp.get(f"/my/{PLURAL}")
+@login_required
+def dashboard(plural: str) -> ResponseReturnValue:
+    kind = KIND[plural]
+    organization = current_organization()
+    if organization is None:
+        return redirect(url_for("organizations.new"))
+    model = services.MODELS[kind]
+    today = services.today()
+    state = request.args.get("state", "")
+    rows = db.session.scalars(
+        select(model).where(model.organization_id == organization.id).order_by(model.updated_at.desc())
+    ).all()
+    counts = queries.status_counts(db.session, model, organization.id, today)
+    states = {row.id: queries.dashboard_state(row, today) for row in rows}
+    if state in counts:
+        rows = [r for r in rows if states[r.id] == state]
+    else:
+        rows = [r for r in rows if states[r.id] != "archived"]
+    return render_template(
+        "listings/dashboard.html", plural=plural, kind=kind, organization=organization,
+        rows=rows, counts=counts, states=states, state=state,
+    )

@@ -1,5 +1,6 @@
 """Imports every model so that the metadata holds the whole schema."""
 
+from listings.models import Listing, Need  # noqa: F401,E402
 from marketplace.accounts.models import ApiToken, User  # noqa: F401
 from marketplace.mail.models import OutboxMessage  # noqa: F401
 from marketplace.organizations.models import (  # noqa: F401
@@ -8,4 +9,3 @@ from marketplace.organizations.models import (  # noqa: F401
     Organization,
     VerificationDecision,
 )
-from listings.models import Listing, Need  # noqa: F401,E402

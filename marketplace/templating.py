@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
+from listings.categories import CATEGORY_LABELS, STATUS_LABELS, category_label, subcategory_label
 from marketplace.organizations.current import current_organization, current_role
 from marketplace.organizations.kinds import KIND_LABELS, MEMBER_ROLE_LABELS, VERIFICATION_LABELS
 from marketplace.reference import (
@@ -43,6 +44,17 @@ def describe_size(classification: Classification) -> str:
     return describe(classification, locale_code())
 
 
+def money(value: int | None) -> str:
+    """Whole CNY for people: 万元 in Chinese from 10,000 up, thousands separators in English."""
+    if value is None:
+        return ""
+    if locale_code() == "zh":
+        if value >= 10_000:
+            return f"{value / 10_000:,.4f}".rstrip("0").rstrip(".") + " 万元"
+        return f"{value:,} 元"
+    return f"CNY {value:,}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_organization=current_organization,
@@ -54,5 +66,14 @@ def register(app: Flask) -> None:
         member_role_labels=MEMBER_ROLE_LABELS,
     )
     app.jinja_env.filters.update(
-        region_name=region_name, industry_label=industry_label, size_label=size_label
+        region_name=region_name,
+        industry_label=industry_label,
+        size_label=size_label,
+        money=money,
+        category_label=category_label,
+    )
+    app.jinja_env.globals.update(
+        subcategory_label=subcategory_label,
+        status_labels=STATUS_LABELS,
+        category_labels=CATEGORY_LABELS,
     )

@@ -31,3 +31,32 @@
     });
   });
 })();
+
+// Category-dependent forms: show the fields of the chosen category, narrow the subcategories.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-category-select]").forEach(function (select) {
+    var form = select.form;
+    if (!form) { return; }
+    var subcategory = form.querySelector("[data-subcategory-select]");
+    function update() {
+      var category = select.value;
+      form.querySelectorAll("[data-categories]").forEach(function (block) {
+        var categories = block.getAttribute("data-categories").split(" ");
+        block.hidden = !category || categories.indexOf(category) === -1;
+      });
+      if (subcategory) {
+        subcategory.querySelectorAll("option[data-category]").forEach(function (option) {
+          option.hidden = Boolean(category) && option.getAttribute("data-category") !== category;
+        });
+        subcategory.querySelectorAll("optgroup").forEach(function (group) {
+          group.hidden = !group.querySelector("option:not([hidden])");
+        });
+        var chosen = subcategory.selectedOptions[0];
+        if (chosen && chosen.hidden) { subcategory.value = ""; }
+      }
+    }
+    select.addEventListener("change", update);
+    update();
+  });
+})();
