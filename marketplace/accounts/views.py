@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -16,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import services, tokens
 from marketplace.accounts.forms import (
     AccountForm,
     ChangePasswordForm,
@@ -25,7 +26,14 @@ from marketplace.accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from marketplace.errors import DomainError, InvalidCredentials, InvalidToken, ValidationFailed
+from marketplace.accounts.models import ApiToken
+from marketplace.errors import (
+    DomainError,
+    InvalidCredentials,
+    InvalidToken,
+    NotFound,
+    ValidationFailed,
+)
 from marketplace.extensions import db, limiter
 from marketplace.forms import attach_errors
 from marketplace.mail.services import deliver_after_commit
@@ -196,3 +204,47 @@ def account() -> ResponseReturnValue:
             flash(_("Your password has been changed. Your other sessions have been logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, password_form=password_form)
+
+
+# --- personal API tokens ----------------------------------------------------------------------
+
+
+@bp.app_template_global("api_tokens")
+def _api_tokens() -> list[ApiToken]:
+    """The signed-in user's active API tokens (the account page lists them)."""
+    if not current_user.is_authenticated:
+        return []
+    return tokens.active_tokens(db.session, current_user)
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_api_token() -> ResponseReturnValue:
+    """Create a token and show it once, on the account page itself (never in a redirect)."""
+    try:
+        _token, plain = tokens.create(db.session, current_user, request.form.get("name", ""))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return redirect(url_for("accounts.account") + "#api-tokens")
+    db.session.commit()
+    page = render_template(
+        "accounts/account.html",
+        form=AccountForm(obj=current_user, prefix="account", formdata=None),
+        password_form=ChangePasswordForm(prefix="password", formdata=None),
+        new_token=plain,
+    )
+    return page, 201, {"Cache-Control": "no-store"}
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int) -> ResponseReturnValue:
+    try:
+        token = tokens.revoke(db.session, current_user, token_id)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(_("The token %(name)s has been revoked.", name=token.name), "success")
+    return redirect(url_for("accounts.account") + "#api-tokens")

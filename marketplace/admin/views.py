@@ -16,6 +16,9 @@ from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from listings.models import Listing, Need
+from listings.queries import offered as offered_listings
+from listings.services import today
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
@@ -63,9 +66,26 @@ def overview() -> ResponseReturnValue:
         ).all()
     )
     users = db.session.scalar(select(func.count()).select_from(User)) or 0
+    postings = {
+        kind: dict(db.session.execute(select(model.category, func.count()).group_by(model.category)).all())
+        for kind, model in (("listing", Listing), ("need", Need))
+    }
+    offered = db.session.scalar(select(func.count()).where(offered_listings(today()))) or 0
+    hidden = {
+        kind: db.session.scalar(select(func.count()).where(model.hidden_at.is_not(None))) or 0
+        for kind, model in (("listing", Listing), ("need", Need))
+    }
     unsent = db.session.scalar(select(func.count()).where(OutboxMessage.sent_at.is_(None))) or 0
     return render_template(
-        "admin/overview.html", by_kind=by_kind, by_status=by_status, by_size=by_size, users=users, unsent=unsent
+        "admin/overview.html",
+        by_kind=by_kind,
+        by_status=by_status,
+        by_size=by_size,
+        users=users,
+        unsent=unsent,
+        postings=postings,
+        offered=offered,
+        hidden=hidden,
     )
 
 

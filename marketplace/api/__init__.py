@@ -1,5 +1,9 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1: organizations, listings and needs, with personal API tokens.
 
-from flask import Blueprint
+Importing the route modules attaches their routes and handlers to the blueprint.
+"""
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from marketplace.api import auth, docs, errors, organizations, postings  # noqa: F401
+from marketplace.api.blueprint import bp
+
+__all__ = ["bp"]

@@ -249,3 +249,14 @@ def test_admin_hides_with_reason_and_owner_sees_it(client, make_user, auth, make
     auth.login(owner.email)
     assert "宣传利率与实际不符" in client.get(f"/listings/{listing.id}").get_data(as_text=True)
     assert "宣传利率与实际不符" in client.get("/my/listings").get_data(as_text=True)
+
+
+def test_admin_overview_counts_postings(client, make_user, auth, make_posting):
+    bank, admin = make_user(kind="bank"), make_user(kind="platform", admin=True)
+    make_posting(bank, category="financing")
+    make_posting(bank, category="financing", status="draft")
+    auth.login(admin.email)
+    page = client.get("/admin/").get_data(as_text=True)
+    row = re.search(r"<tr><td>[^<]*</td><td class=\"text-end\">2</td><td class=\"text-end\">0</td></tr>", page)
+    assert row, "financing row with 2 listings and 0 needs"
+    assert re.search(r"<td class=\"text-end\">1</td><td></td></tr>", page)  # one on offer now

@@ -1,0 +1,231 @@
+"""``components/schemas`` of the OpenAPI document.
+
+The records schema's ``$defs`` are reused as they are (OpenAPI 3.1 is JSON Schema 2020-12); the
+request and response schemas of the API are derived from them, so that the API and the import
+format cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from listings.validation import records_schema
+from marketplace.api.organizations import MAX_TAG_LENGTH, MAX_TAGS, NUMBER_FIELDS, TEXT_FIELDS
+from marketplace.api.representations import MEMBER_ORGANIZATION_FIELDS, PUBLIC_ORGANIZATION_FIELDS
+from marketplace.organizations.kinds import MEMBER_ROLES, VERIFICATION_STATUSES
+
+REF = "#/components/schemas/"
+NULL = {"type": "null"}
+RECORD_FIELDS = ("type", "external_id", "organization")
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": REF + name}
+
+
+def _relocate(node: Any) -> Any:
+    """The node with ``#/$defs/x`` references pointing at ``#/components/schemas/x``."""
+    if isinstance(node, dict):
+        return {
+            k: (REF + v.removeprefix("#/$defs/") if k == "$ref" and isinstance(v, str) else _relocate(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_relocate(v) for v in node]
+    return node
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, NULL]}
+
+
+def _instant() -> dict[str, Any]:
+    return nullable({"type": "string", "format": "date-time"})
+
+
+def _posting_request(defs: dict[str, Any], kind: str, *, patch: bool) -> dict[str, Any]:
+    schema = copy.deepcopy(defs[kind])
+    schema["required"] = [] if patch else [f for f in schema["required"] if f not in RECORD_FIELDS]
+    schema["properties"]["type"] = {"const": kind, "description": "Optional; the collection decides."}
+    if patch:
+        schema["description"] = (
+            f"Fields of the {kind} to change; type, external_id and organization may be sent "
+            "only unchanged. version (or the If-Match header) enables the optimistic lock."
+        )
+        schema["properties"]["version"] = {"type": "integer", "minimum": 1}
+    else:
+        schema["description"] = (
+            f"A {kind} in the records format. external_id is generated when absent; organization "
+            "(an external_id) defaults to the caller's organization; status defaults to published."
+        )
+    return schema
+
+
+def _posting_response(defs: dict[str, Any], kind: str) -> dict[str, Any]:
+    record = defs[kind]["properties"]
+    properties: dict[str, Any] = {
+        "id": {"type": "integer"},
+        "organization_id": {"type": "integer"},
+    }
+    for name, schema in record.items():
+        properties[name] = schema if name in RECORD_FIELDS else nullable(schema)
+    properties.update(
+        version={"type": "integer", "description": "Send it back in If-Match to update safely."},
+        expired={"type": "boolean", "description": "Its deadline (or end date) is before today."},
+        archived={"type": "boolean"},
+        hidden={"type": "boolean", "description": "Taken off the marketplace by a moderator."},
+        hidden_reason=nullable({"type": "string", "description": "Shown to members only."}),
+        published_at=_instant(),
+        closed_at=_instant(),
+        created_at={"type": "string", "format": "date-time"},
+        updated_at={"type": "string", "format": "date-time"},
+        url={"type": "string", "format": "uri", "description": "Its page on the site."},
+    )
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name != "hidden_reason"],
+        "additionalProperties": False,
+    }
+
+
+def _organization_response(defs: dict[str, Any]) -> dict[str, Any]:
+    record = defs["organization"]["properties"]
+    properties: dict[str, Any] = {"id": {"type": "integer"}, "type": record["type"], "external_id": record["external_id"]}
+    for name in PUBLIC_ORGANIZATION_FIELDS:
+        schema = record.get(name) or {"$ref": REF + name}
+        properties[name] = schema if name in ("name", "kind") else nullable(schema)
+    properties.update(
+        verification_status={"enum": list(VERIFICATION_STATUSES)},
+        verified={"type": "boolean"},
+        created_at={"type": "string", "format": "date-time"},
+        updated_at={"type": "string", "format": "date-time"},
+        url={"type": "string", "format": "uri"},
+    )
+    required = list(properties)
+    for name in MEMBER_ORGANIZATION_FIELDS:
+        properties[name] = nullable(record.get(name) or {"type": "string"})
+    properties["members"] = {
+        "type": "array",
+        "description": "Members only, like the fields above that are not required.",
+        "items": {
+            "type": "object",
+            "properties": {
+                "user_id": {"type": "integer"},
+                "display_name": {"type": "string"},
+                "email": {"type": "string"},
+                "role": {"enum": list(MEMBER_ROLES)},
+            },
+            "required": ["user_id", "display_name", "email", "role"],
+        },
+    }
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+def _organization_patch() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        name: nullable({"type": "string", "maxLength": length}) for name, length in TEXT_FIELDS.items()
+    }
+    properties.update({name: nullable({"type": "integer"}) for name in NUMBER_FIELDS})
+    properties["tags"] = nullable(
+        {"type": "array", "items": {"type": "string", "maxLength": MAX_TAG_LENGTH}, "maxItems": MAX_TAGS}
+    )
+    return {
+        "type": "object",
+        "description": "Profile fields to change (members of the organization only).",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _page(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": ref(item)},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+            "total": {"type": "integer", "minimum": 0},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+        "required": ["items", "page", "per_page", "total", "pages"],
+        "additionalProperties": False,
+    }
+
+
+ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "examples": ["validation_failed"]},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "description": "Messages per field (or query parameter); empty when none.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["code", "message", "fields"],
+            "additionalProperties": False,
+        }
+    },
+    "required": ["error"],
+    "additionalProperties": False,
+}
+
+ME = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "email": {"type": "string"},
+        "display_name": {"type": "string"},
+        "auth": {"enum": ["token", "session"]},
+        "organizations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "external_id": ref("external_id"),
+                    "name": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "role": {"enum": list(MEMBER_ROLES)},
+                },
+                "required": ["id", "external_id", "name", "kind", "role"],
+            },
+        },
+        "csrf_token": {"type": "string", "description": "Session callers only: send it as X-CSRFToken."},
+    },
+    "required": ["id", "email", "display_name", "auth", "organizations"],
+    "additionalProperties": False,
+}
+
+VERSION_BODY = {
+    "type": "object",
+    "description": "Optional: the version you last saw (or send If-Match).",
+    "properties": {"version": {"type": "integer", "minimum": 1}},
+    "additionalProperties": False,
+}
+
+
+def schemas() -> dict[str, Any]:
+    """Every schema of the document, by name."""
+    defs = _relocate(records_schema()["$defs"])
+    result: dict[str, Any] = dict(defs)
+    for kind, name in (("listing", "Listing"), ("need", "Need")):
+        result[name] = _posting_response(defs, kind)
+        result[f"{name}Create"] = _posting_request(defs, kind, patch=False)
+        result[f"{name}Patch"] = _posting_request(defs, kind, patch=True)
+        result[f"{name}Page"] = _page(name)
+    result.update(
+        Organization=_organization_response(defs),
+        OrganizationPatch=_organization_patch(),
+        OrganizationPage=_page("Organization"),
+        Error=ERROR,
+        Me=ME,
+        VersionBody=VERSION_BODY,
+    )
+    return result
