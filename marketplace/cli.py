@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
@@ -80,6 +86,81 @@ def send_mail() -> None:
     click.echo(f"Delivered {sent} message(s).")
 
 
+@contextmanager
+def _input_path(file: str) -> Iterator[Path]:
+    """The file to read, or for ``-`` standard input saved to a temporary file (read twice)."""
+    if file != "-":
+        yield Path(file)
+        return
+    with tempfile.NamedTemporaryFile(prefix="marketplace-import-", suffix=".jsonl") as spool:
+        with click.open_file("-", "rb") as stdin:
+            shutil.copyfileobj(stdin, spool)
+        spool.flush()
+        yield Path(spool.name)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change; write nothing.")
+def import_command(file: str, dry_run: bool) -> None:
+    """Import organizations, listings and needs from a JSON Lines FILE ('-' for stdin).
+
+    Every line is checked first; if any is wrong, every error is listed (on stderr), nothing
+    is written and the exit code is 1. Otherwise records are upserted by external_id in one
+    transaction: new rows are created, changed rows updated, identical rows left alone.
+    """
+    from listings.importer import ImportConflict, ImportFailed, import_records
+
+    try:
+        with _input_path(file) as path:
+            report = import_records(
+                db.session, path, dry_run=dry_run, progress=lambda line: click.echo(line, err=True)
+            )
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(str(exc.message), err=True)
+        click.get_current_context().exit(1)
+    except ImportConflict as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from exc
+    except BaseException:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(
+        f"{report.records:,} records checked in {report.check_seconds:.1f} s, "
+        f"{'compared' if dry_run else 'written'} in {report.write_seconds:.1f} s",
+        err=True,
+    )
+    click.echo(("Dry run, nothing written: " if dry_run else "") + report.summary())
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.option(
+    "--type",
+    "kinds",
+    multiple=True,
+    type=click.Choice(("organization", "listing", "need")),
+    help="Export only this record type (repeatable); default: all three.",
+)
+def export_command(file: str, kinds: tuple[str, ...]) -> None:
+    """Export organizations, then listings, then needs to a JSON Lines FILE ('-' for stdout)."""
+    from listings.exporter import export_records
+    from listings.importer import PLURALS
+
+    with click.open_file(file, "w", encoding="utf-8", atomic=file != "-") as out:
+        counts = export_records(db.session, out, kinds or PLURALS)
+    click.echo("Exported " + ", ".join(f"{n} {PLURALS[k]}" for k, n in counts.items()), err=True)
+
+
 def register(app: Flask) -> None:
     for group in (admin_cli, demo_cli, mail_cli):
         app.cli.add_command(group)
+    for command in (import_command, export_command):
+        app.cli.add_command(command)
