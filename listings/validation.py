@@ -130,10 +130,14 @@ def schema_errors(record: Any, record_type: str | None = None) -> list[FieldErro
     return errors or [FieldError("", "does not match the records schema")]
 
 
-def _codes(errors: list[FieldError], field: str, values: Any, known: Callable[[str], bool], message: str) -> None:
+def _codes(errors: list[FieldError], field: str, values: Any, known: Callable[[str], bool], what: str) -> None:
     for i, code in enumerate(values or ()):
         if not known(code):
-            errors.append(FieldError(f"{field}[{i}]", message % {"code": code}))
+            # gettext only on error: this runs for every imported record.
+            message = _("unknown region code %(code)s", code=code) if what == "region" else _(
+                "unknown industry code %(code)s", code=code
+            )
+            errors.append(FieldError(f"{field}[{i}]", message))
 
 
 def _attribute_errors(category: str, attributes: Mapping[str, Any]) -> list[FieldError]:
@@ -172,8 +176,8 @@ def domain_errors(record_type: str, data: Mapping[str, Any]) -> list[FieldError]
             errors.append(FieldError("industry", _("unknown industry code %(code)s", code=data["industry"])))
         return errors
     if record_type == "listing":
-        _codes(errors, "regions", data.get("regions"), is_region, _("unknown region code %(code)s"))
-        _codes(errors, "industries", data.get("industries"), is_industry, _("unknown industry code %(code)s"))
+        _codes(errors, "regions", data.get("regions"), is_region, "region")
+        _codes(errors, "industries", data.get("industries"), is_industry, "industry")
         low, high = data.get("amount_min_cny"), data.get("amount_max_cny")
         if low is not None and high is not None and low > high:
             errors.append(FieldError("amount_max_cny", _("must not be below the minimum amount (%(low)s)", low=low)))

@@ -5,11 +5,13 @@ Loading is an upsert by external id and e-mail, so running it twice changes noth
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from listings.importer import import_records
 from marketplace.accounts import services as accounts
 from marketplace.organizations import services as organizations
 from marketplace.organizations.kinds import role_of_kind
@@ -17,6 +19,7 @@ from marketplace.organizations.models import Membership, Organization
 from marketplace.reference import check_character
 
 DEMO_PASSWORD = "demo-2026"
+DEMO_POSTINGS = Path(__file__).with_name("demo_postings.jsonl")
 WAN = 10_000
 
 
@@ -132,4 +135,6 @@ def load(session: Session) -> list[tuple[str, str, str]]:
         session.flush()
         role = "admin" if user.is_admin else role_of_kind(organization.kind)
         logins.append((email, role, organization.name))
+    # Listings and needs of the demo organizations, through the importer (an upsert as well).
+    import_records(session, DEMO_POSTINGS)
     return logins

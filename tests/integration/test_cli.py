@@ -6,8 +6,9 @@ import smtplib
 
 from sqlalchemy import func, select
 
+from listings.models import Listing, Need
 from marketplace.accounts.models import User
-from marketplace.demo import DEMO, DEMO_PASSWORD
+from marketplace.demo import DEMO, DEMO_PASSWORD, DEMO_POSTINGS
 from marketplace.extensions import db
 from marketplace.mail import services as mail
 from marketplace.mail.models import OutboxMessage
@@ -38,15 +39,25 @@ def test_demo_load_is_idempotent_and_covers_every_kind(runner, client):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
     assert DEMO_PASSWORD in first.output and "sme@demo.gd.cn" in first.output
-    counts = (
-        db.session.scalar(select(func.count()).select_from(Organization)),
-        db.session.scalar(select(func.count()).select_from(User)),
+    def counts():
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(model))
+            for model in (Organization, User, Listing, Need)
+        )
+
+    first_counts = counts()
+    versions = sorted(db.session.scalars(select(Listing.version)))
+    lines = DEMO_POSTINGS.read_text(encoding="utf-8").splitlines()
+    expected = (
+        len(DEMO),
+        len(DEMO),
+        sum('"type": "listing"' in line for line in lines),
+        sum('"type": "need"' in line for line in lines),
     )
+    assert first_counts == expected
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
-    assert counts == (
-        db.session.scalar(select(func.count()).select_from(Organization)),
-        db.session.scalar(select(func.count()).select_from(User)),
-    ) == (len(DEMO), len(DEMO))
+    assert counts() == expected
+    assert sorted(db.session.scalars(select(Listing.version))) == versions  # nothing rewritten
     assert set(db.session.scalars(select(Organization.kind))) == set(KINDS)
     smes = db.session.scalars(select(Organization).where(Organization.kind == "sme")).all()
     assert {o.size_class for o in smes} == {"micro", "small", "medium"}
