@@ -29,6 +29,7 @@ from marketplace.forms import attach_errors, options
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.forms import ConfirmForm, industry_choices, region_choices
 from marketplace.organizations.services import size_classification
+from marketplace.recommendations import service as recommendations
 
 bp = Blueprint("listings", __name__)
 KIND = {"listings": "listing", "needs": "need"}
@@ -84,8 +85,10 @@ def browse(plural: str) -> ResponseReturnValue:
 def detail(plural: str, posting_id: int) -> ResponseReturnValue:
     posting = _posting(plural, posting_id)
     editor = services.is_editor(posting, current_user)
+    panels = _panels(posting, editor)
     return render_template(
         "listings/detail.html",
+        panels=panels,
         posting=posting,
         plural=plural,
         kind=KIND[plural],
@@ -94,6 +97,23 @@ def detail(plural: str, posting_id: int) -> ResponseReturnValue:
         classification=size_classification(posting.organization),
         confirm_form=ConfirmForm(),
     )
+
+
+def _panels(posting: Listing | Need, editor: bool) -> dict[str, Any]:
+    """Recommendation panels of a detail page: matches (with exclusions) for a need's owner,
+    leads for a listing's owner, similar listings for everyone."""
+    panels: dict[str, Any] = {}
+    if isinstance(posting, Need):
+        if editor and posting.status == "published":
+            panels["matches"] = recommendations.safely(
+                lambda: recommendations.matches_for_need(db.session, posting, limit=8, explain=True), None
+            )
+    else:
+        if posting.status == "published" and not posting.is_hidden:
+            panels["similar"] = recommendations.safely(lambda: recommendations.similar_listings(db.session, posting, limit=4), [])
+        if editor and posting.status == "published":
+            panels["leads"] = recommendations.safely(lambda: recommendations.leads_for_listing(db.session, posting, limit=8), [])
+    return panels
 
 
 def _organization_for_new() -> Any:
@@ -255,7 +275,14 @@ def dashboard(plural: str) -> ResponseReturnValue:
         rows = [r for r in rows if states[r.id] == state]
     else:
         rows = [r for r in rows if states[r.id] != "archived"]
+    leads = []
+    if kind == "listing":
+        published = [r for r in rows if states[r.id] == "published"][:5]
+        for listing in published:
+            found = recommendations.safely(lambda listing=listing: recommendations.leads_for_listing(db.session, listing, limit=3), [])
+            if found:
+                leads.append((listing, found))
     return render_template(
         "listings/dashboard.html", plural=plural, kind=kind, organization=organization,
-        rows=rows, counts=counts, states=states, state=state,
+        rows=rows, counts=counts, states=states, state=state, leads=leads,
     )

@@ -164,3 +164,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     for command in (import_command, export_command):
         app.cli.add_command(command)
+    from marketplace.recommendations.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

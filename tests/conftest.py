@@ -40,6 +40,8 @@ def base_config(url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # A deterministic fake encoder; tests of the real model ask for it explicitly.
+        "MATCHING_MODEL": "hashing-64",
     }
 
 

@@ -16,7 +16,9 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
+from marketplace.organizations.current import current_organization
 from marketplace.organizations.models import Organization
+from marketplace.recommendations import service as recommendations
 
 bp = Blueprint("main", __name__)
 
@@ -31,7 +33,13 @@ def index() -> ResponseReturnValue:
     verified = db.session.scalar(
         select(func.count()).where(Organization.verification_status == "verified")
     )
-    return render_template("main/index.html", counts=counts, verified=verified or 0)
+    organization = current_organization()
+    suggestions = None
+    if organization is not None and organization.is_sme and organization.industry:
+        suggestions = recommendations.safely(
+            lambda: recommendations.listings_for_organization(db.session, organization, limit=6), None
+        )
+    return render_template("main/index.html", counts=counts, verified=verified or 0, suggestions=suggestions)
 
 
 @bp.get("/lang/<code>")

@@ -1,0 +1,1 @@
+"""Recommendations in the app: the matcher (``matching/``) fed from the database."""

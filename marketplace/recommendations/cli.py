@@ -1,0 +1,117 @@
+"""CLI: ``matching rebuild|status``, ``recommend`` and ``evaluate``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from marketplace.extensions import db
+
+matching_cli = click.Group("matching", help="The matcher's index and embeddings.")
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+@matching_cli.command("rebuild")
+def rebuild() -> None:
+    """Embed every listing and need that has no vector yet (for MATCHING_MODEL) and rebuild."""
+    from marketplace.recommendations.service import get_store
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"  listings {done}/{total}", err=True)
+
+    counts = get_store().rebuild(db.session, progress)
+    click.echo(f"Rebuilt: {counts['listings']} listings ({counts['vectors']} with vectors), {counts['needs']} needs.")
+
+
+@matching_cli.command("status")
+def status() -> None:
+    """How many postings the matcher holds, and how many still lack a vector."""
+    from marketplace.recommendations.service import get_store
+
+    store = get_store()
+    store.sync(db.session)
+    recommender = store.recommender
+    click.echo(f"model: {store.encoder.name}")
+    click.echo(f"listings: {len(recommender.listings)} ({len(recommender.listing_vectors)} with vectors)")
+    click.echo(f"needs: {len(recommender.needs)} ({len(recommender.need_vectors)} with vectors)")
+
+
+@click.command("recommend")
+@click.argument("need_ids", nargs=-1)
+@click.option("--all", "all_needs", is_flag=True, help="Every published need.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--as-of", "as_of", default=None, help="Judge deadlines on this day (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: {need: [{listing, score, reasons}]}.")
+def recommend(need_ids: tuple[str, ...], all_needs: bool, limit: int, as_of: str | None, as_json: bool) -> None:
+    """Recommend listings for needs, given by external id (or --all)."""
+    from listings.models import Need
+    from marketplace.recommendations.service import matches_for_need
+
+    day = _day(as_of)
+    if all_needs:
+        needs = list(db.session.scalars(select(Need).where(Need.status == "published").order_by(Need.id)))
+    else:
+        if not need_ids:
+            raise click.UsageError("Name at least one need external id, or use --all.")
+        needs = []
+        for external_id in need_ids:
+            need = db.session.scalar(select(Need).where(Need.external_id == external_id))
+            if need is None:
+                raise click.ClickException(f"no need with external id {external_id!r}")
+            needs.append(need)
+    output = {}
+    for need in needs:
+        result = matches_for_need(db.session, need, limit=limit, as_of=day)
+        output[need.external_id] = [
+            {"listing": r.item.external_id, "score": r.score, "reasons": r.reasons} for r in result.items
+        ]
+    if as_json:
+        click.echo(json.dumps(output, ensure_ascii=False))
+        return
+    for need_id, items in output.items():
+        click.echo(need_id)
+        for rank, item in enumerate(items, start=1):
+            reasons = "; ".join(r["en"] for r in item["reasons"] if not r["negative"])
+            click.echo(f"  {rank:>2}. {item['listing']:<20} {item['score']:.3f}  {reasons}")
+
+
+@click.command("evaluate")
+@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", default=None, help="Judge deadlines on this day (default: today).")
+@click.option("--json", "as_json", is_flag=True)
+def evaluate_command(records: Path, qrels: Path, as_of: str | None, as_json: bool) -> None:
+    """Load RECORDS into a fresh temporary database and score recommendations against QRELS."""
+    from listings.importer import ImportFailed
+    from listings.services import today
+    from marketplace.recommendations.evaluation import evaluate
+
+    try:
+        results = evaluate(records, qrels, _day(as_of) or today(), Path(current_app.instance_path), current_app.config.get("MATCHING_MODEL"))
+    except ImportFailed as exc:
+        raise click.ClickException(f"the records do not import: {exc.message}") from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps({name: vars(scores) for name, scores in results.items()}))
+        return
+    click.echo(f"{'method':<10} {'nDCG@10':>8} {'recall@10':>10} {'MRR':>6} {'nDCG@10 en':>11} {'violations':>10}")
+    for name, s in results.items():
+        click.echo(f"{name:<10} {s.ndcg:>8.4f} {s.recall:>10.4f} {s.mrr:>6.3f} {s.ndcg_english:>11.4f} {s.violations:>10d}")
+    click.echo(f"({results['matcher'].needs} needs)")
+
+
+COMMANDS = (matching_cli, recommend, evaluate_command)

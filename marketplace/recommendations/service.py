@@ -1,0 +1,188 @@
+"""Recommendations for pages, the API and the CLI.
+
+Every result is checked against the database rows it returns (status, moderation, archive and
+every hard rule on the day asked for), so a stale index can never show a closed, hidden or
+ineligible listing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from listings.models import Listing, Need
+from marketplace.organizations.models import Organization
+from marketplace.recommendations.reasons import as_data, rule_sentence
+from marketplace.recommendations.store import (
+    MatchingStore,
+    listing_profile,
+    need_text,
+    seeker_of,
+    vocabulary,
+)
+from matching import Match, Query, violated_rules
+
+EXTENSION = "matching_store"
+
+
+def get_store() -> MatchingStore:
+    """The process-wide store of this app (created on first use; the model loads lazily)."""
+    store = current_app.extensions.get(EXTENSION)
+    if store is None:
+        store = MatchingStore(Path(current_app.instance_path), current_app.config.get("MATCHING_MODEL"))
+        current_app.extensions[EXTENSION] = store
+    return store  # type: ignore[no-any-return]
+
+
+@dataclass
+class Recommendation:
+    item: Any  # a Listing or a Need
+    score: float
+    reasons: list[dict[str, Any]]
+
+
+@dataclass
+class Excluded:
+    listing: Listing
+    rules: list[str]
+
+    def sentences(self, locale: str) -> list[str]:
+        return [rule_sentence(rule, locale) for rule in self.rules]
+
+
+@dataclass
+class Recommendations:
+    items: list[Recommendation]
+    excluded: list[Excluded] = field(default_factory=list)
+    eligible: int = 0
+
+
+def _today(as_of: date | None) -> date:
+    from listings.services import today
+
+    return as_of or today()
+
+
+def _load(session: Session, model: type, ids: list[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    rows = session.scalars(select(model).options(joinedload(model.organization)).where(model.id.in_(ids))).unique()
+    return {row.id: row for row in rows}
+
+
+def _query_for_need(need: Need, as_of: date) -> Query:
+    return Query(
+        text=need_text(need),
+        seeker=seeker_of(need.organization, region=need.region, amount=need.amount_cny, as_of=as_of),
+        category=need.category,
+        subcategory=need.subcategory,
+        budget=need.budget_cny,
+    )
+
+
+def _listing_results(session: Session, matches: list[Match], query: Query, limit: int) -> list[Recommendation]:
+    rows = _load(session, Listing, [m.id for m in matches])
+    vocab = vocabulary()
+    items = []
+    for match in matches:
+        row = rows.get(match.id)
+        # The database has the last word: anything no longer eligible is dropped.
+        if row is None or violated_rules(listing_profile(row).facts, query.seeker, vocab):
+            continue
+        items.append(Recommendation(row, match.score, [as_data(r) for r in match.reasons]))
+        if len(items) == limit:
+            break
+    return items
+
+
+def _match(session: Session, query: Query, limit: int, explain: bool, exclude: tuple[int, ...] = ()) -> Recommendations:
+    store = get_store()
+    store.sync(session)
+    with store.lock:
+        result = store.recommender.match(query, limit + 5, explain=explain, exclude=exclude)
+    items = _listing_results(session, result.matches, query, limit)
+    excluded: list[Excluded] = []
+    if explain:
+        rows = _load(session, Listing, [e.id for e in result.excluded])
+        vocab = vocabulary()
+        for exclusion in result.excluded:
+            row = rows.get(exclusion.id)
+            if row is not None:
+                rules = violated_rules(listing_profile(row).facts, query.seeker, vocab)
+                if rules and row.hidden_at is None and row.status != "draft":
+                    excluded.append(Excluded(row, rules))
+    return Recommendations(items=items, excluded=excluded, eligible=result.eligible)
+
+
+def matches_for_need(session: Session, need: Need, *, limit: int = 10, explain: bool = False, as_of: date | None = None) -> Recommendations:
+    """The best eligible listings for a need, with reasons (and, with ``explain``, exclusions)."""
+    return _match(session, _query_for_need(need, _today(as_of)), limit, explain)
+
+
+def listings_for_organization(session: Session, organization: Organization, *, limit: int = 10, as_of: date | None = None) -> Recommendations:
+    """For an enterprise that has posted no need: listings that fit its profile."""
+    text = f"{organization.name} {organization.description or ''} {' '.join(organization.tags or [])}".strip()
+    query = Query(text=text, seeker=seeker_of(organization, region=None, amount=None, as_of=_today(as_of)))
+    return _match(session, query, limit, explain=False)
+
+
+def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as_of: date | None = None) -> list[Recommendation]:
+    """Published needs this listing can serve, best first."""
+    store = get_store()
+    store.sync(session)
+    day = _today(as_of)
+    with store.lock:
+        matches = store.recommender.leads(listing.id, limit + 5, as_of=day)
+    rows = _load(session, Need, [m.id for m in matches])
+    facts = listing_profile(listing).facts
+    vocab = vocabulary()
+    items = []
+    for match in matches:
+        need = rows.get(match.id)
+        if need is None or need.status != "published" or need.hidden_at is not None or need.archived_at is not None:
+            continue
+        if need.needed_by is not None and need.needed_by < day:
+            continue
+        seeker = seeker_of(need.organization, region=need.region, amount=need.amount_cny, as_of=day)
+        if violated_rules(facts, seeker, vocab):
+            continue
+        items.append(Recommendation(need, match.score, [as_data(r) for r in match.reasons]))
+        if len(items) == limit:
+            break
+    return items
+
+
+def similar_listings(session: Session, listing: Listing, *, limit: int = 5) -> list[Recommendation]:
+    store = get_store()
+    store.sync(session)
+    with store.lock:
+        matches = store.recommender.similar(listing.id, limit + 3)
+    rows = _load(session, Listing, [m.id for m in matches])
+    day = _today(None)
+    items = []
+    for match in matches:
+        row = rows.get(match.id)
+        if row is None or row.status != "published" or row.hidden_at is not None or row.archived_at is not None or row.is_expired(day):
+            continue
+        items.append(Recommendation(row, match.score, [as_data(r) for r in match.reasons]))
+        if len(items) == limit:
+            break
+    return items
+
+
+def safely(compute: Any, default: Any) -> Any:
+    """Run a recommendation for a page; a failure (e.g. the model cannot load) is logged and the
+    page shows its other content instead of an error."""
+    import logging
+
+    try:
+        return compute()
+    except Exception:  # noqa: BLE001 - a panel must never take the page down
+        logging.getLogger(__name__).exception("recommendations unavailable")
+        return default
