@@ -16,6 +16,7 @@ from marketplace.api.auth import CSRF_HEADER
 from marketplace.api.blueprint import PREFIX
 from marketplace.api.openapi_schemas import ref, schemas
 from marketplace.api.postings import ACTIONS, PARAMETERS
+from marketplace.api.recommendations import DEFAULT_LIMIT, MAX_LIMIT
 from marketplace.organizations.kinds import KINDS
 
 WRITE_SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -144,6 +145,29 @@ def _posting_paths(kind: str, collection: str) -> dict[str, Any]:
     return paths
 
 
+def _recommendation_paths() -> dict[str, Any]:
+    item_id = _path_id("posting_id")
+    limit = _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}, _l("How many results at most."))
+    as_of = _query("as_of", {"type": "string", "format": "date"}, _l("Judge deadlines on this day (YYYY-MM-DD) instead of today."))
+    explain = _query("explain", {**FLAG, "default": "0"}, _l("Also list the well-matching listings that hard rules exclude, with the rules."))
+    leads = _operation(
+        "get_listing_leads", "recommendations", _l("Needs this listing can serve (members of its organization only)"),
+        {"200": _json("ListingLeads", _l("The leads, best first.")), **_errors("BadRequest", "Unauthorized", "Forbidden", "NotFound")},
+        parameters=[item_id, limit, as_of],
+    )
+    leads["security"] = WRITE_SECURITY
+    return {
+        "/needs/{posting_id}/matches": {
+            "get": _operation(
+                "get_need_matches", "recommendations", _l("Listings that fit a need, with reasons (drafts and hidden needs: members only)"),
+                {"200": _json("NeedMatches", _l("The eligible listings, best first (possibly none).")), **_errors("BadRequest", "NotFound")},
+                parameters=[item_id, limit, explain, as_of],
+            )
+        },
+        "/listings/{posting_id}/leads": {"get": leads},
+    }
+
+
 def _paths() -> dict[str, Any]:
     org_id = _path_id("org_id")
     paths: dict[str, Any] = {
@@ -175,6 +199,7 @@ def _paths() -> dict[str, Any]:
     }
     paths.update(_posting_paths("listing", "listings"))
     paths.update(_posting_paths("need", "needs"))
+    paths.update(_recommendation_paths())
     paths["/me"] = {
         "get": _operation(
             "get_me", "account", _l("Who is calling, with their organizations"),
@@ -246,7 +271,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "security": [{}, *WRITE_SECURITY],
-        "tags": [{"name": name} for name in ("organizations", "listings", "needs", "account", "documentation")],
+        "tags": [{"name": name} for name in ("organizations", "listings", "needs", "recommendations", "account", "documentation")],
         "paths": _paths(),
         "components": _components(),
     }

@@ -14,6 +14,7 @@ from listings.validation import records_schema
 from marketplace.api.organizations import MAX_TAG_LENGTH, MAX_TAGS, NUMBER_FIELDS, TEXT_FIELDS
 from marketplace.api.representations import MEMBER_ORGANIZATION_FIELDS, PUBLIC_ORGANIZATION_FIELDS
 from marketplace.organizations.kinds import MEMBER_ROLES, VERIFICATION_STATUSES
+from matching import RULES
 
 REF = "#/components/schemas/"
 NULL = {"type": "null"}
@@ -211,6 +212,89 @@ VERSION_BODY = {
 }
 
 
+def _posting_reference(**extra: Any) -> dict[str, Any]:
+    properties = {"id": {"type": "integer"}, "external_id": ref("external_id"), **extra}
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+SENTENCES = {"zh": {"type": "string"}, "en": {"type": "string"}}
+
+REASON = {
+    "type": "object",
+    "description": "Why a result fits (or, when negative, what speaks against it), in both languages.",
+    "properties": {
+        "code": {"type": "string", "examples": ["subcategory", "same_city", "over_budget"]},
+        "params": {"type": "object", "description": "The values the sentences name (codes, amounts, dates)."},
+        "negative": {"type": "boolean"},
+        **SENTENCES,
+    },
+    "required": ["code", "params", "negative", "zh", "en"],
+    "additionalProperties": False,
+}
+
+
+def _recommended(key: str, schema: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            key: ref(schema),
+            "score": {"type": "number", "description": "Higher is better; comparable within one answer only."},
+            "reasons": {"type": "array", "items": ref("Reason")},
+        },
+        "required": [key, "score", "reasons"],
+        "additionalProperties": False,
+    }
+
+
+def _need_matches() -> dict[str, Any]:
+    excluded = {
+        "type": "object",
+        "properties": {
+            "listing": _posting_reference(title={"type": "string"}, url={"type": "string", "format": "uri"}),
+            "rules": {"type": "array", "items": {"enum": list(RULES)}, "minItems": 1},
+            "reasons": {
+                "type": "array",
+                "description": "One sentence per rule, in the same order.",
+                "items": {
+                    "type": "object",
+                    "properties": {"rule": {"enum": list(RULES)}, **SENTENCES},
+                    "required": ["rule", "zh", "en"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": ["listing", "rules", "reasons"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "need": _posting_reference(),
+            "eligible": {"type": "integer", "minimum": 0, "description": "Listings on offer that the need's enterprise may use."},
+            "items": {"type": "array", "items": _recommended("listing", "Listing"), "maxItems": 50},
+            "excluded": {
+                "type": "array",
+                "description": "With explain=1 only: listings on offer that match well but break a hard rule.",
+                "items": excluded,
+            },
+        },
+        "required": ["need", "eligible", "items"],
+        "additionalProperties": False,
+    }
+
+
+def _listing_leads() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "listing": _posting_reference(),
+            "items": {"type": "array", "items": _recommended("need", "Need"), "maxItems": 50},
+        },
+        "required": ["listing", "items"],
+        "additionalProperties": False,
+    }
+
+
 def schemas() -> dict[str, Any]:
     """Every schema of the document, by name."""
     defs = _relocate(records_schema()["$defs"])
@@ -227,5 +311,8 @@ def schemas() -> dict[str, Any]:
         Error=ERROR,
         Me=ME,
         VersionBody=VERSION_BODY,
+        Reason=REASON,
+        NeedMatches=_need_matches(),
+        ListingLeads=_listing_leads(),
     )
     return result

@@ -115,7 +115,8 @@ def _match(session: Session, query: Query, limit: int, explain: bool, exclude: t
             row = rows.get(exclusion.id)
             if row is not None:
                 rules = violated_rules(listing_profile(row).facts, query.seeker, vocab)
-                if rules and row.hidden_at is None and row.status != "draft":
+                # Only listings on offer: closed, draft, hidden or archived ones are not news.
+                if rules and "status" not in rules:
                     excluded.append(Excluded(row, rules))
     return Recommendations(items=items, excluded=excluded, eligible=result.eligible)
 
@@ -134,13 +135,15 @@ def listings_for_organization(session: Session, organization: Organization, *, l
 
 def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as_of: date | None = None) -> list[Recommendation]:
     """Published needs this listing can serve, best first."""
+    day = _today(as_of)
+    facts = listing_profile(listing).facts
+    if not facts.offered or (facts.until is not None and facts.until < day):
+        return []  # a listing that is not on offer has no leads
     store = get_store()
     store.sync(session)
-    day = _today(as_of)
     with store.lock:
         matches = store.recommender.leads(listing.id, limit + 5, as_of=day)
     rows = _load(session, Need, [m.id for m in matches])
-    facts = listing_profile(listing).facts
     vocab = vocabulary()
     items = []
     for match in matches:
