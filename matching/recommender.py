@@ -85,13 +85,25 @@ class Recommender:
 
     # --- need → listings --------------------------------------------------------------------
 
-    def match(self, query: Query, k: int = 10, *, explain: bool = False, exclude: Sequence[int] = ()) -> Result:
-        """The ``k`` best eligible listings for a query (a need or an enterprise profile)."""
+    def match(
+        self,
+        query: Query,
+        k: int = 10,
+        *,
+        explain: bool = False,
+        exclude: Sequence[int] = (),
+        query_vector: np.ndarray | None = None,
+    ) -> Result:
+        """The ``k`` best eligible listings for a query (a need or an enterprise profile).
+
+        ``query_vector`` spares encoding the query when its embedding is already known.
+        """
         eligible = self.table.eligible_ids(query.seeker)
         if len(exclude):
             eligible = eligible[~np.isin(eligible, np.asarray(exclude, dtype=np.int64))]
         result = Result(matches=[], eligible=int(len(eligible)))
-        query_vector = self.encoder.encode_queries([query.text])[0]
+        if query_vector is None:
+            query_vector = self.encoder.encode_queries([query.text])[0]
         if len(eligible):
             tokens = expanded_tokens(query.text)
             semantic_ids, _ = self.listing_vectors.search(query_vector, SEMANTIC_CANDIDATES, eligible)

@@ -101,11 +101,15 @@ def _listing_results(session: Session, matches: list[Match], query: Query, limit
     return items
 
 
-def _match(session: Session, query: Query, limit: int, explain: bool, exclude: tuple[int, ...] = ()) -> Recommendations:
+def _match(session: Session, query: Query, limit: int, explain: bool, need_id: int | None = None) -> Recommendations:
     store = get_store()
     store.sync(session)
     with store.lock:
-        result = store.recommender.match(query, limit + 5, explain=explain, exclude=exclude)
+        vectors = store.recommender.need_vectors
+        # A synced need's embedding is already known (its text is the query text).
+        known = need_id is not None and need_id in vectors and store.recommender.needs[need_id].text == query.text
+        vector = vectors.vectors_of([need_id])[0] if known else None
+        result = store.recommender.match(query, limit + 5, explain=explain, query_vector=vector)
     items = _listing_results(session, result.matches, query, limit)
     excluded: list[Excluded] = []
     if explain:
@@ -123,7 +127,7 @@ def _match(session: Session, query: Query, limit: int, explain: bool, exclude: t
 
 def matches_for_need(session: Session, need: Need, *, limit: int = 10, explain: bool = False, as_of: date | None = None) -> Recommendations:
     """The best eligible listings for a need, with reasons (and, with ``explain``, exclusions)."""
-    return _match(session, _query_for_need(need, _today(as_of)), limit, explain)
+    return _match(session, _query_for_need(need, _today(as_of)), limit, explain, need_id=need.id)
 
 
 def listings_for_organization(session: Session, organization: Organization, *, limit: int = 10, as_of: date | None = None) -> Recommendations:
