@@ -23,6 +23,7 @@ from matching.lexical import LexicalIndex
 from matching.model import Exclusion, ListingProfile, Match, NeedProfile, Query, Reason, Result
 from matching.rules import violated_rules
 from matching.scoring import score_candidates
+from matching.taxonomy import SUBCATEGORY_DESCRIPTIONS
 from matching.text import expanded_tokens
 
 SEMANTIC_CANDIDATES = 200
@@ -43,6 +44,7 @@ class Recommender:
         self.listings: dict[int, ListingProfile] = {}
         self.needs: dict[int, NeedProfile] = {}
         self._lexical_dirty = False
+        self._subcategory_vectors: tuple[list[tuple[str, str]], np.ndarray] | None = None
 
     # --- contents ---------------------------------------------------------------------------
 
@@ -104,6 +106,8 @@ class Recommender:
         result = Result(matches=[], eligible=int(len(eligible)))
         if query_vector is None:
             query_vector = self.encoder.encode_queries([query.text])[0]
+        if query.category and not query.subcategory:
+            query = replace(query, subcategory=self.guess_subcategory(query.category, query_vector))
         if len(eligible):
             tokens = expanded_tokens(query.text)
             semantic_ids, _ = self.listing_vectors.search(query_vector, SEMANTIC_CANDIDATES, eligible)
@@ -114,6 +118,20 @@ class Recommender:
         if explain:
             result.excluded = self._exclusions(query, query_vector)
         return result
+
+    def guess_subcategory(self, category: str, query_vector: np.ndarray) -> str | None:
+        """The subcategory of ``category`` whose description is closest to the query: needs
+        that do not name one still get matched to the right kind of service."""
+        if self._subcategory_vectors is None:
+            keys = list(SUBCATEGORY_DESCRIPTIONS)
+            vectors = self.encoder.encode_passages([SUBCATEGORY_DESCRIPTIONS[k] for k in keys])
+            self._subcategory_vectors = (keys, vectors)
+        keys, vectors = self._subcategory_vectors
+        candidates = [i for i, key in enumerate(keys) if key[0] == category]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda i: float(vectors[i] @ query_vector))
+        return keys[best][1]
 
     def _semantic_scores(self, query_vector: np.ndarray, ids: Sequence[int]) -> np.ndarray:
         scores = np.zeros(len(ids), np.float32)

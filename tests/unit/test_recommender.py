@@ -149,3 +149,12 @@ def test_hashing_encoder_is_deterministic_and_normalised():
     assert np.array_equal(a, b) and abs(float(np.linalg.norm(a[0])) - 1) < 1e-6
     with pytest.raises(TypeError):
         encoder.encode_queries("not a list")
+
+
+def test_a_need_without_subcategory_gets_one_guessed(recommender):
+    vector = recommender.encoder.encode_queries(["设备融资租赁 售后回租"])[0]
+    assert recommender.guess_subcategory("financing", vector) == "leasing"
+    query = Query("设备融资租赁 售后回租", SME, "financing", None)
+    top = recommender.match(query, 3).matches
+    assert top and top[0].id == 3
+    assert recommender.guess_subcategory("no-such-category", vector) is None

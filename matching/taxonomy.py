@@ -1,0 +1,42 @@
+"""Short bilingual descriptions of the service subcategories (those the records schema
+recommends), for telling which kind of service a need asks for when it does not say."""
+
+from __future__ import annotations
+
+SUBCATEGORY_DESCRIPTIONS: dict[tuple[str, str], str] = {
+    ("financing", "loan"): "银行贷款 流动资金贷款 信用贷 经营贷 bank loan working capital credit",
+    ("financing", "guarantee"): "融资担保 贷款担保 担保公司 loan guarantee",
+    ("financing", "equity"): "股权融资 天使投资 风险投资 融资轮 equity investment venture capital",
+    ("financing", "leasing"): "融资租赁 设备租赁 售后回租 equipment leasing",
+    ("financing", "bond"): "债券融资 发行债券 bonds",
+    ("financing", "supply_chain"): "供应链金融 应收账款融资 保理 回款 supply chain finance factoring receivables",
+    ("financing", "insurance"): "信用保险 出口信用保险 credit insurance",
+    ("financing", "listing_support"): "上市辅导 IPO 挂牌 上市培育 listing support",
+    ("technology", "tech_transfer"): "技术转移 成果转化 技术转让 technology transfer",
+    ("technology", "patent_license"): "专利许可 专利转让 patent licence",
+    ("technology", "rnd_cooperation"): "产学研合作 联合研发 委托研发 R&D cooperation",
+    ("technology", "testing"): "检测 认证 检验 测试 testing inspection certification",
+    ("technology", "industrial_design"): "工业设计 产品设计 外观设计 industrial design",
+    ("training", "management"): "管理培训 经营管理课程 management training",
+    ("training", "skills"): "技能培训 职业技能 skills training",
+    ("training", "entrepreneurship"): "创业培训 创业辅导 entrepreneurship",
+    ("training", "executive"): "总裁班 高管研修 executive programme",
+    ("exhibition", "trade_fair"): "展会 博览会 展位 参展 trade fair exhibition booth",
+    ("exhibition", "roadshow"): "路演 项目路演 roadshow pitch",
+    ("exhibition", "matchmaking_event"): "对接会 洽谈会 供需对接 matchmaking event",
+    ("service", "consulting"): "管理咨询 咨询顾问 consulting",
+    ("service", "legal"): "法律服务 律师 合同 诉讼 legal lawyer",
+    ("service", "ip"): "知识产权 商标 专利申请 intellectual property trademark",
+    ("service", "it"): "信息化 数字化 ERP MES 软件 IT digital",
+    ("service", "tax_accounting"): "财税 代理记账 税务 审计 tax accounting",
+    ("service", "hr"): "人力资源 招聘 社保 HR recruitment",
+    ("service", "certification"): "体系认证 ISO 认证 certification",
+    ("policy", "subsidy"): "补贴 补助 专项资金 奖励 subsidy grant",
+    ("policy", "tax"): "税收优惠 减税 加计扣除 tax incentive",
+    ("policy", "fee_reduction"): "费用减免 降费 fee reduction",
+    ("procurement", "government"): "政府采购 招标 投标 government procurement tender",
+    ("procurement", "supply"): "大企业采购 供应商 配套 supplier",
+    ("space", "incubator"): "孵化器 众创空间 incubator",
+    ("space", "factory"): "标准厂房 厂房出租 factory",
+    ("space", "coworking"): "联合办公 工位 办公室 coworking office",
+}
