@@ -3,14 +3,17 @@
 The database is the truth. The store holds a :class:`matching.Recommender` built from it and a
 watermark (the newest ``updated_at`` it has applied). Before every use, :meth:`MatchingStore.sync`
 applies what changed since — in this process or any other — so edits, closes and moderation
-reach recommendations at once, without hooks in the ORM. A new process starts from the rows
-and the embedding cache in the instance folder (vectors keyed by model and text, so nothing is
-encoded twice and a model change never mixes vector spaces); the index therefore never
-disagrees with the database.
+reach recommendations at once, without hooks in the ORM. Vectors are saved to the instance
+folder with the watermark they are valid for; a new process takes them only for rows unchanged
+since, and everything else from the embedding cache (keyed by model and text, so nothing is
+encoded twice and a model change never mixes vector spaces). A missing, corrupt or other-model
+file only means more cache reads: the index can never disagree with the database.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import sqlite3
 import threading
@@ -32,6 +35,7 @@ from matching import (
     NeedProfile,
     Recommender,
     Seeker,
+    VectorIndex,
     Vocabulary,
     load_encoder,
 )
@@ -39,6 +43,12 @@ from matching import text as matching_text
 
 log = logging.getLogger(__name__)
 INLINE_EMBEDDING_LIMIT = 256  # per sync; more waits for `marketplace matching rebuild`
+SAVE_AFTER = 1000  # a sync that applied more postings than this saves the vectors
+
+
+def text_hash(text: str) -> int:
+    """A 63-bit fingerprint of an embedded text (saved vectors are reused only for the same text)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") >> 1
 
 
 def vocabulary() -> Vocabulary:
@@ -118,6 +128,7 @@ class MatchingStore:
         self._cache: EmbeddingCache | None = None
         self.watermark: Any = None
         self.pending = 0  # postings still without a vector
+        self._saved: dict[str, dict[int, tuple[int, np.ndarray]]] = {}
 
     # --- parts -------------------------------------------------------------------------------
 
@@ -156,7 +167,7 @@ class MatchingStore:
         as_of = today()
         if listings:
             profiles = [listing_profile(row) for row in listings]
-            vectors = self.cache.embed("passage", [p.text for p in profiles], self.encoder.encode_passages, limit)
+            vectors = self._vectors("listings", listings, [p.text for p in profiles], limit)
             with_vectors = [(p, v) for p, v in zip(profiles, vectors, strict=True) if v is not None]
             without = [p for p, v in zip(profiles, vectors, strict=True) if v is None]
             if with_vectors:
@@ -167,10 +178,29 @@ class MatchingStore:
             self.pending = len(without)
         if needs:
             profiles_n = [need_profile(row, as_of) for row in needs]
-            vectors = self.cache.embed("query", [p.text for p in profiles_n], self.encoder.encode_queries, limit)
+            vectors = self._vectors("needs", needs, [p.text for p in profiles_n], limit)
             pairs = [(p, v) for p, v in zip(profiles_n, vectors, strict=True) if v is not None]
             if pairs:
                 recommender.upsert_needs([p for p, _ in pairs], np.stack([v for _, v in pairs]))
+
+    def _vectors(self, name: str, rows: list[Any], texts: list[str], limit: int | None) -> list[np.ndarray | None]:
+        """Vectors for rows: from the saved index when the row has not changed since it was
+        saved, else from the embedding cache (encoding what is missing, up to ``limit``)."""
+        saved = self._saved.get(name, {})
+        result: list[np.ndarray | None] = [None] * len(rows)
+        todo = []
+        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+            entry = saved.get(row.id)
+            if entry is not None and entry[0] == text_hash(text):
+                result[i] = entry[1]
+            else:
+                todo.append(i)
+        if todo:
+            kind, encode = ("passage", self.encoder.encode_passages) if name == "listings" else ("query", self.encoder.encode_queries)
+            fresh = self.cache.embed(kind, [texts[i] for i in todo], encode, limit)
+            for i, vector in zip(todo, fresh, strict=True):
+                result[i] = vector
+        return result
 
     def _newest(self, session: Session) -> Any:
         stamps = [
@@ -183,6 +213,9 @@ class MatchingStore:
     def sync(self, session: Session) -> int:
         """Apply every change since the watermark. Returns the number of postings applied."""
         with self.lock:
+            first = self._recommender is None
+            if first:
+                self._load_saved()
             newest = self._newest(session)
             if newest is None or (self.watermark is not None and newest <= self.watermark):
                 return 0
@@ -196,6 +229,9 @@ class MatchingStore:
             needs = list(session.scalars(needs_q).unique())
             self._apply(session, listings, needs, self.inline_limit)
             self.watermark = newest
+            self._saved = {}
+            if first or len(listings) + len(needs) > SAVE_AFTER:
+                self.save()
             return len(listings) + len(needs)
 
     def rebuild(self, session: Session, progress: Any = None) -> dict[str, int]:
@@ -210,4 +246,55 @@ class MatchingStore:
                 if progress:
                     progress(min(start + 2000, len(listings)), len(listings))
             self._apply(session, [], needs, None)
+            self.save()
             return {"listings": len(listings), "needs": len(needs), "vectors": len(self.recommender.listing_vectors)}
+
+    # --- files -------------------------------------------------------------------------------
+
+    @property
+    def _manifest(self) -> Path:
+        return self.folder / "manifest.json"
+
+    def save(self) -> None:
+        """Write the vectors (``listings.npz``, ``needs.npz``) and a manifest: the model and the
+        watermark they are valid for. Each file is replaced atomically."""
+        recommender = self.recommender
+        recommender.listing_vectors.save(self.folder / "listings.npz")
+        recommender.need_vectors.save(self.folder / "needs.npz")
+        texts = {"listings": recommender.listings, "needs": recommender.needs}
+        hashes = {}
+        for name, profiles in texts.items():
+            ids = [i for i in profiles if i in getattr(recommender, f"{name[:-1]}_vectors")]
+            hashes[f"{name}_ids"] = np.asarray(ids, dtype=np.int64)
+            hashes[f"{name}_hashes"] = np.asarray([text_hash(profiles[i].text) for i in ids], dtype=np.int64)
+        tmp = self.folder / "texts.tmp.npz"
+        np.savez(tmp, **hashes)
+        tmp.replace(self.folder / "texts.npz")
+        manifest = {"model": self.encoder.name, "watermark": self.watermark.isoformat() if self.watermark else None}
+        tmp = self._manifest.with_suffix(".tmp")
+        tmp.write_text(json.dumps(manifest))
+        tmp.replace(self._manifest)
+
+    def _load_saved(self) -> None:
+        """At start-up: take the saved vectors of this model; the first sync checks every one
+        against the database (a row whose text changed since, or that is gone, is not used)."""
+        self._saved = {}
+        try:
+            manifest = json.loads(self._manifest.read_text())
+        except (OSError, ValueError):
+            return
+        if manifest.get("model") != self.encoder.name:
+            log.info("matching: no saved vectors for %s; building from the database", self.encoder.name)
+            return
+        try:
+            saved = {name: VectorIndex.load(self.folder / f"{name}.npz") for name in ("listings", "needs")}
+            with np.load(self.folder / "texts.npz") as data:
+                hashes = {name: dict(zip(data[f"{name}_ids"].tolist(), data[f"{name}_hashes"].tolist(), strict=True))
+                          for name in ("listings", "needs")}
+        except (ValueError, OSError, KeyError) as exc:
+            log.warning("matching: saved index unreadable, rebuilding from the database: %s", exc)
+            return
+        for name, index in saved.items():
+            known = [i for i in index.ids.tolist() if i in hashes[name]]
+            vectors = index.vectors_of(known) if known else []
+            self._saved[name] = {i: (hashes[name][i], vectors[n]) for n, i in enumerate(known)}

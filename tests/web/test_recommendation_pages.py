@@ -100,6 +100,7 @@ def test_a_corrupt_embedding_cache_is_replaced(make_app, market, caplog):
         path = store.folder / "embeddings.sqlite"
         store._cache = None
         path.write_bytes(b"this is not a database" * 100)
+        (store.folder / "manifest.json").unlink(missing_ok=True)  # no saved vectors to fall back on
         for suffix in ("-wal", "-shm"):
             (path.parent / (path.name + suffix)).unlink(missing_ok=True)
         need = db.session.get(Need, ids["need"])
@@ -149,3 +150,41 @@ def test_evaluate_cli_reports_every_method(runner):
     assert all(s["violations"] == 0 for s in scores.values())
     assert all(s["needs"] == 25 for s in scores.values())
     assert re.match(r"^\d", str(scores["matcher"]["ndcg"]))
+
+
+def test_saved_vectors_are_used_at_start_up_only_for_unchanged_rows(make_app, market, monkeypatch):
+    matches_for_need(db.session, market["need"])  # the first sync saves the vectors
+    store = get_store()
+    assert (store.folder / "listings.npz").exists() and (store.folder / "manifest.json").exists()
+    # A listing changes after the save: its new text must be embedded, the others come from the file.
+    services.update(db.session, market["big"], market["bank"], {"title": "大额流动资金贷款（新）"}, expected_version=None)
+    ids = _ids(market)
+    other = make_app()
+    with other.app_context():
+        from marketplace.recommendations.cache import EmbeddingCache
+
+        embedded: list[str] = []
+        original = EmbeddingCache.embed
+
+        def counting(self, kind, texts, encode, limit=None):
+            embedded.extend(texts)
+            return original(self, kind, texts, encode, limit)
+
+        monkeypatch.setattr(EmbeddingCache, "embed", counting)
+        need = db.session.get(Need, ids["need"])
+        assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
+        assert [t for t in embedded if "流动资金贷款" in t and "需要" not in t] == [
+            t for t in embedded if "大额流动资金贷款（新）" in t
+        ] != []
+
+
+def test_unreadable_saved_vectors_are_rebuilt_from_the_database(make_app, market, caplog):
+    matches_for_need(db.session, market["need"])
+    folder = get_store().folder
+    (folder / "listings.npz").write_bytes(b"garbage")
+    ids = _ids(market)
+    other = make_app()
+    with other.app_context(), caplog.at_level("WARNING"):
+        need = db.session.get(Need, ids["need"])
+        assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
+    assert "unreadable" in caplog.text
