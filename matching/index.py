@@ -33,6 +33,12 @@ _MAX_FETCH = 16_384  # beyond this many HNSW candidates an exact scan is cheaper
 _SPARSE_SLACK = 1 << 20
 
 
+def _faiss() -> Any:
+    import faiss  # heavy: imported on first use
+
+    return faiss
+
+
 class AllowedSet(Protocol):
     """What :meth:`VectorIndex.search` needs from an eligible set (see ``EligibleSet``)."""
 
@@ -271,7 +277,8 @@ class VectorIndex:
         rows = self._rows.lookup(ids)
         if (rows < 0).any():
             raise KeyError(int(ids[np.argmax(rows < 0)]))
-        return self._vectors[rows]
+        vectors: np.ndarray = self._vectors[rows]
+        return vectors
 
     # --- HNSW -------------------------------------------------------------------------------
 
@@ -281,8 +288,7 @@ class VectorIndex:
         Search builds it on first use; call this at start-up to keep that cost off a request.
         """
         if self.approximate and self._hnsw is None:
-            import faiss
-
+            faiss = _faiss()
             if self._dead:
                 self._compact()
             graph = faiss.IndexHNSWSQ(self.dim, faiss.ScalarQuantizer.QT_fp16, self.hnsw_m,
@@ -318,8 +324,7 @@ class VectorIndex:
         return self._exact(query, k, selection.rows())
 
     def _exact(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        import faiss
-
+        faiss = _faiss()
         k = min(k, len(rows))
         if k == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -339,8 +344,7 @@ class VectorIndex:
 
     def _approximate(self, query: np.ndarray, k: int, selection: _Selection) -> tuple[np.ndarray, np.ndarray] | None:
         """Post-filtered HNSW search; None when too few allowed candidates turn up."""
-        import faiss
-
+        faiss = _faiss()
         self.build()
         total = self._hnsw.ntotal
         fetch = min(total, max(2 * k, math.ceil(2 * k * total / selection.count)))
@@ -372,8 +376,7 @@ class VectorIndex:
             "dim": np.int64(self.dim),  # type: ignore[dict-item]
         }
         if graph and self._hnsw is not None and not self._dead:
-            import faiss
-
+            faiss = _faiss()
             arrays["hnsw"] = faiss.serialize_index(self._hnsw)
         path = Path(path)
         tmp = path.with_suffix(".tmp.npz")
@@ -384,19 +387,21 @@ class VectorIndex:
     def load(cls, path: str | Path, **options: int) -> VectorIndex:
         """Read an index written by :meth:`save`. Raises ValueError if the file is unreadable."""
         try:
-            with np.load(path, allow_pickle=False) as data:
-                index = cls(int(data["dim"]), **options)
-                index.add(data["ids"], data["vectors"])
-                if "hnsw" in data.files:
-                    index._attach(data["hnsw"])
+            with open(path, "rb") as file:  # ours to close, even when numpy fails half-way
+                data = np.load(file, allow_pickle=False)
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise ValueError("not an .npz archive")
+                with data:
+                    index = cls(int(data["dim"]), **options)
+                    index.add(data["ids"], data["vectors"])
+                    if "hnsw" in data.files:
+                        index._attach(data["hnsw"])
         except (OSError, KeyError, ValueError, EOFError, RuntimeError, zipfile.BadZipFile) as exc:
             raise ValueError(f"cannot read vector index {path}: {exc}") from exc
         return index
 
     def _attach(self, serialized: np.ndarray) -> None:
-        import faiss
-
-        graph = faiss.deserialize_index(np.ascontiguousarray(serialized, dtype=np.uint8))
+        graph = _faiss().deserialize_index(np.ascontiguousarray(serialized, dtype=np.uint8))
         if not hasattr(graph, "hnsw") or graph.d != self.dim or graph.ntotal != self._n:
             raise ValueError("the stored HNSW graph does not match the stored vectors")
         self._hnsw = graph
@@ -429,7 +434,8 @@ class _Live(_Selection):
         return np.flatnonzero(self.index._row_ids[: self.index._n] >= 0)
 
     def accepts(self, rows: np.ndarray) -> np.ndarray:
-        return self.index._row_ids[rows] >= 0
+        live: np.ndarray = self.index._row_ids[rows] >= 0
+        return live
 
 
 class _FromSet(_Selection):
@@ -443,7 +449,8 @@ class _FromSet(_Selection):
 
     def accepts(self, rows: np.ndarray) -> np.ndarray:
         ids = self.index._row_ids[rows]
-        return (ids >= 0) & self.allowed.contains(ids)
+        accepted: np.ndarray = (ids >= 0) & self.allowed.contains(ids)
+        return accepted
 
 
 class _FromIds(_Selection):
@@ -468,4 +475,5 @@ class _FromIds(_Selection):
         if self._mask is None:
             self._mask = np.zeros(self.index._n, dtype=bool)
             self._mask[self._rows] = True
-        return self._mask[rows]
+        accepted: np.ndarray = self._mask[rows]
+        return accepted

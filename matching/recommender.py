@@ -112,9 +112,10 @@ class Recommender:
             tokens = expanded_tokens(query.text)
             semantic_ids, _ = self.listing_vectors.search(query_vector, SEMANTIC_CANDIDATES, eligible)
             lexical = self._lexical_index()
-            lexical_ids, _ = lexical.top(tokens, LEXICAL_CANDIDATES, eligible)
+            every = lexical.all_scores(tokens)
+            lexical_ids, _ = lexical.top(tokens, LEXICAL_CANDIDATES, eligible, every)
             candidates = list(dict.fromkeys([*semantic_ids.tolist(), *lexical_ids.tolist()]))
-            result.matches = self._rank(query, query_vector, tokens, candidates, k)
+            result.matches = self._rank(query, query_vector, tokens, candidates, k, every)
         if explain:
             result.excluded = self._exclusions(query, query_vector)
         return result
@@ -140,12 +141,15 @@ class Recommender:
             scores[known] = self.listing_vectors.vectors_of([ids[i] for i in known]) @ query_vector
         return scores
 
-    def _rank(self, query: Query, query_vector: np.ndarray, tokens: list[str], candidates: list[int], k: int) -> list[Match]:
+    def _rank(
+        self, query: Query, query_vector: np.ndarray, tokens: list[str], candidates: list[int], k: int,
+        every: np.ndarray | None = None,
+    ) -> list[Match]:
         if not candidates:
             return []
         profiles = [self.listings[i] for i in candidates]
         semantic = self._semantic_scores(query_vector, candidates)
-        lexical = self.lexical.scores(tokens, candidates)
+        lexical = self.lexical.scores(tokens, candidates, every)
         query_terms = {t for t in tokens if not t.startswith("§") and len(t) > 1}
         shared = [[t for t in dict.fromkeys(self.lexical.tokens_of(i)) if t in query_terms] for i in candidates]
         scored = score_candidates(query, profiles, semantic, lexical, shared)

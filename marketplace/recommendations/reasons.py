@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from listings.categories import CATEGORY_LABELS, SUBCATEGORY_LABELS
@@ -34,14 +35,16 @@ def _industry(code: str, locale: str) -> str:
     return get_industry(code).label(locale) if is_industry(code) else code
 
 
+@cache
 def _category(key: str, locale: str) -> str:
-    # Labels are lazy gettext strings; force each language explicitly.
+    # Labels are lazy gettext strings; force each language explicitly (once: they never change).
     from flask_babel import force_locale
 
     with force_locale(locale):
         return str(CATEGORY_LABELS.get(key, key))
 
 
+@cache
 def _subcategory(category: str, key: str, locale: str) -> str:
     from flask_babel import force_locale
 
