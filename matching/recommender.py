@@ -10,7 +10,8 @@ parts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -27,6 +28,8 @@ from matching.taxonomy import SUBCATEGORY_DESCRIPTIONS
 from matching.text import expanded_tokens
 
 SEMANTIC_CANDIDATES = 200
+LEXICAL_SMALL = 20_000
+LEXICAL_REBUILD_SECONDS = 30.0
 LEXICAL_CANDIDATES = 100
 EXPLAIN_CANDIDATES = 20
 
@@ -34,8 +37,19 @@ EXPLAIN_CANDIDATES = 20
 class Recommender:
     """In-memory matching state for one set of listings and needs."""
 
-    def __init__(self, encoder: Encoder, vocabulary: Vocabulary, **index_options: int) -> None:
+    def __init__(
+        self,
+        encoder: Encoder,
+        vocabulary: Vocabulary,
+        *,
+        tokenize_many: Callable[[list[str]], list[list[str]]] | None = None,
+        **index_options: int,
+    ) -> None:
         self.encoder = encoder
+        # Texts -> BM25 tokens; the app passes one backed by a persistent cache.
+        self.tokenize_many = tokenize_many or (lambda texts: [expanded_tokens(t) for t in texts])
+        self._tokens: dict[int, list[str]] = {}
+        self._lexical_built_at = float("-inf")
         self.vocabulary = vocabulary
         self.table = ListingTable(vocabulary)
         self.listing_vectors = VectorIndex(encoder.dim, **index_options)
@@ -52,6 +66,10 @@ class Recommender:
         """Add or replace listings; ``vectors`` are their passage embeddings (row per listing),
         or None to keep (or lack) the stored ones."""
         self.table.upsert(listing.facts for listing in listings)
+        changed = [listing for listing in listings if self.listings.get(listing.id, None) is None
+                   or self.listings[listing.id].text != listing.text or listing.id not in self._tokens]
+        for listing, tokens in zip(changed, self.tokenize_many([c.text for c in changed]), strict=True):
+            self._tokens[listing.id] = tokens
         for listing in listings:
             self.listings[listing.id] = listing
         if vectors is not None and len(listings):
@@ -64,6 +82,7 @@ class Recommender:
         self.listing_vectors.remove(ids)
         for listing_id in ids:
             self.listings.pop(listing_id, None)
+            self._tokens.pop(listing_id, None)
         self._lexical_dirty = True
 
     def upsert_needs(self, needs: Sequence[NeedProfile], vectors: np.ndarray | None) -> None:
@@ -79,10 +98,16 @@ class Recommender:
             self.needs.pop(need_id, None)
 
     def _lexical_index(self) -> LexicalIndex:
-        if self._lexical_dirty:
+        """BM25 over the current listings. Rebuilding costs about a second per 50,000 listings,
+        so a large index is rebuilt at most every LEXICAL_REBUILD_SECONDS (semantic search is
+        always current; eligibility always comes from the table)."""
+        large = len(self.listings) > LEXICAL_SMALL
+        due = time.monotonic() - self._lexical_built_at >= LEXICAL_REBUILD_SECONDS
+        if self._lexical_dirty and (not large or due or not len(self.lexical)):
             ids = list(self.listings)
-            self.lexical.build(ids, [expanded_tokens(self.listings[i].text) for i in ids])
+            self.lexical.build(ids, [self._tokens[i] for i in ids])
             self._lexical_dirty = False
+            self._lexical_built_at = time.monotonic()
         return self.lexical
 
     # --- need → listings --------------------------------------------------------------------
@@ -151,7 +176,7 @@ class Recommender:
         semantic = self._semantic_scores(query_vector, candidates)
         lexical = self.lexical.scores(tokens, candidates, every)
         query_terms = {t for t in tokens if not t.startswith("§") and len(t) > 1}
-        shared = [[t for t in dict.fromkeys(self.lexical.tokens_of(i)) if t in query_terms] for i in candidates]
+        shared = [[t for t in dict.fromkeys(self._tokens.get(i, ())) if t in query_terms] for i in candidates]
         scored = score_candidates(query, profiles, semantic, lexical, shared)
         order = sorted(range(len(candidates)), key=lambda i: (-scored[i][0], candidates[i]))[:k]
         return [

@@ -71,17 +71,30 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def glossary_groups(text: str) -> set[int]:
-    """The glossary groups whose phrases occur in the text."""
-    lowered = text.lower()
-    words = set(_WORD.findall(lowered))
-    found = set()
+@cache
+def _glossary_automaton():  # type: ignore[no-untyped-def]
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
     for phrase, group in PHRASE_GROUP.items():
+        automaton.add_word(phrase, (phrase, group))
+    automaton.make_automaton()
+    return automaton
+
+
+def glossary_groups(text: str) -> set[int]:
+    """The glossary groups whose phrases occur in the text (ASCII phrases only as whole words,
+    so "it" is not found inside "capital"). One pass with an Aho-Corasick automaton."""
+    lowered = text.lower()
+    found = set()
+    for end, (phrase, group) in _glossary_automaton().iter(lowered):
         if _ASCII_PHRASE.match(phrase):
-            if (" " in phrase and phrase in lowered) or phrase in words:
-                found.add(group)
-        elif phrase in lowered:
-            found.add(group)
+            start = end - len(phrase) + 1
+            before = lowered[start - 1] if start > 0 else " "
+            after = lowered[end + 1] if end + 1 < len(lowered) else " "
+            if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
+                continue
+        found.add(group)
     return found
 
 
@@ -89,3 +102,11 @@ def expanded_tokens(text: str) -> list[str]:
     """Tokens plus one concept token per glossary group the text mentions (``§12``): texts in
     different languages, or a problem and the product that solves it, share these."""
     return tokenize(text) + [f"§{g}" for g in sorted(glossary_groups(text))]
+
+
+@cache
+def tokenizer_version() -> str:
+    """Changes whenever the glossary does, so that cached token lists are never stale."""
+    import hashlib
+
+    return "t1-" + hashlib.sha256(repr(GROUPS).encode()).hexdigest()[:12]

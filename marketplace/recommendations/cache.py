@@ -20,6 +20,7 @@ class EmbeddingCache:
         self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
         self._db.commit()
 
     def key(self, kind: str, text: str) -> str:
@@ -59,6 +60,27 @@ class EmbeddingCache:
             self.put_many(fresh)
             found.update(fresh)
         return [found.get(k) for k in keys]
+
+    def tokens(self, texts: Sequence[str], tokenize: Callable[[str], list[str]], version: str) -> list[list[str]]:
+        """BM25 tokens of the texts: cached, or computed (jieba is the slow part) and cached."""
+        keys = [hashlib.sha256(f"{version}\x00{t}".encode()).hexdigest() for t in texts]
+        found: dict[str, list[str]] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                for key, joined in self._db.execute(f"SELECT key, tokens FROM tokens WHERE key IN ({marks})", chunk):
+                    found[key] = joined.split("\t") if joined else []
+        fresh = {key: tokenize(text) for key, text in zip(keys, texts, strict=True) if key not in found}
+        if fresh:
+            with self._lock:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO tokens (key, tokens) VALUES (?, ?)",
+                    [(key, "\t".join(tokens)) for key, tokens in fresh.items()],
+                )
+                self._db.commit()
+            found.update(fresh)
+        return [found[key] for key in keys]
 
     def close(self) -> None:
         self._db.close()

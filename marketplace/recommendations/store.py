@@ -152,10 +152,16 @@ class MatchingStore:
                 self._cache = EmbeddingCache(path, self.encoder.name, self.encoder.dim)
         return self._cache
 
+    def _tokenize_many(self, texts: list[str]) -> list[list[str]]:
+        return self.cache.tokens(texts, matching_text.expanded_tokens, matching_text.tokenizer_version())
+
+    def _new_recommender(self) -> Recommender:
+        return Recommender(self.encoder, vocabulary(), tokenize_many=self._tokenize_many)
+
     @property
     def recommender(self) -> Recommender:
         if self._recommender is None:
-            self._recommender = Recommender(self.encoder, vocabulary())
+            self._recommender = self._new_recommender()
         return self._recommender
 
     # --- keeping in step ---------------------------------------------------------------------
@@ -237,7 +243,7 @@ class MatchingStore:
     def rebuild(self, session: Session, progress: Any = None) -> dict[str, int]:
         """Everything from the database, every missing vector encoded now; then saved."""
         with self.lock:
-            self._recommender = Recommender(self.encoder, vocabulary())
+            self._recommender = self._new_recommender()
             self.watermark = self._newest(session)
             listings = list(session.scalars(select(Listing).options(joinedload(Listing.organization))).unique())
             needs = list(session.scalars(select(Need).options(joinedload(Need.organization))).unique())
