@@ -18,6 +18,8 @@ millisecond — and changes to the table patch only the words of the rows that c
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.index import IdRows
+from matching.index import IdRows, bits_at, rows_of_bits
 
 RULES = ("status", "region", "industry", "size", "amount", "deadline")
 SIZE_CLASSES = ("micro", "small", "medium", "large")
@@ -115,26 +117,24 @@ class EligibleSet:
     def __len__(self) -> int:
         return self.count
 
+    @property
+    def table(self) -> ListingTable:
+        return self._table
+
     def rows(self) -> np.ndarray:
         """The eligible rows, ascending."""
         if self._rows is None:
-            bits = np.unpackbits(self.words.view(np.uint8), bitorder="little")
-            self._rows = np.flatnonzero(bits.view(bool))  # a bool view takes numpy's fast path
+            self._rows = rows_of_bits(self.words, self.count)
         return self._rows
 
     def ids(self) -> np.ndarray:
-        """The eligible listing ids, in row order."""
+        """The eligible listing ids, in row order (less any removed from the table since)."""
         ids: np.ndarray = self._table.ids[self.rows()]
-        return ids
+        return ids[ids >= 0]
 
     def contains(self, ids: np.ndarray) -> np.ndarray:
         """For each id, whether it is eligible (False for unknown ids)."""
-        rows = self._table._rows.lookup(np.asarray(ids, dtype=np.int64))
-        inside = (rows >= 0) & (rows < 64 * len(self.words))
-        result = np.zeros(len(rows), dtype=bool)
-        rows = rows[inside]
-        result[inside] = (self.words[rows >> 6] >> (rows & 63).astype(np.uint64)) & np.uint64(1) != 0
-        return result
+        return bits_at(self.words, self._table.rows_of(ids))
 
     def mask(self) -> np.ndarray:
         """Boolean per table row."""
@@ -143,7 +143,7 @@ class EligibleSet:
 
     def without(self, ids: Iterable[int]) -> EligibleSet:
         """The same set less some listings (e.g. ones already shown)."""
-        rows = self._table._rows.lookup(np.fromiter(ids, np.int64))
+        rows = self._table.rows_of(np.fromiter(ids, np.int64))
         rows = rows[(rows >= 0) & (rows < 64 * len(self.words))]
         words = self.words.copy()
         np.bitwise_and.at(words, rows >> 6, ~(np.uint64(1) << (rows & 63).astype(np.uint64)))
@@ -179,6 +179,7 @@ class ListingTable:
         self._bitsets: dict[Key, np.ndarray] = {}  # one per column bit asked about
         self._ranges: OrderedDict[Key, np.ndarray] = OrderedDict()  # per amount / day, LRU
         self._dirty: list[np.ndarray] = []  # rows changed since the bitsets were patched
+        self._lock = threading.Lock()  # requests may read while a worker writes
         self._encoded: dict[tuple[str, tuple[str, ...]], Any] = {}
 
     def _allocate(self, capacity: int) -> None:
@@ -213,6 +214,10 @@ class ListingTable:
 
     def row_of(self, listing_id: int) -> int | None:
         return self._rows.get(listing_id)
+
+    def rows_of(self, listing_ids: np.ndarray | Sequence[int]) -> np.ndarray:
+        """The row of each listing id, -1 for an unknown id (vectorised :meth:`row_of`)."""
+        return self._rows.lookup(np.asarray(listing_ids, dtype=np.int64))
 
     @property
     def nbytes(self) -> int:
@@ -303,17 +308,19 @@ class ListingTable:
         self._changed(rows)
 
     def _changed(self, rows: np.ndarray) -> None:
-        if len(rows):
-            self._dirty.append(rows)
-            self.version += 1
+        if len(rows):  # after the columns are written: a refresh then sees the new values
+            with self._lock:
+                self._dirty.append(rows)
+                self.version += 1
 
     # --- bitsets --------------------------------------------------------------------------
 
     def clear_cache(self) -> None:
         """Drop every cached bitset (they are rebuilt on demand)."""
-        self._bitsets.clear()
-        self._ranges.clear()
-        self._dirty.clear()
+        with self._lock:
+            self._bitsets.clear()
+            self._ranges.clear()
+            self._dirty.clear()
 
     def _holds(self, key: Key, rows: np.ndarray | slice) -> np.ndarray:
         """Whether each of these rows has the column bit (or passes the range rule) of ``key``."""
@@ -324,18 +331,24 @@ class ListingTable:
             return self.until[rows] >= a
         if name == "offered":
             return self.offered[rows]
-        column = self.divisions[rows, a] if name == "divisions" else getattr(self, name)[rows]
-        return (column & column.dtype.type(1 << b)) != 0  # type: ignore[no-any-return]
+        column: np.ndarray = getattr(self, name)
+        width = column.dtype.itemsize
+        byte = b >> 3 if sys.byteorder == "little" else width - 1 - (b >> 3)
+        # one byte of each value: an eighth of the work of testing the whole word
+        octets = column.view(np.uint8).reshape(len(column), -1)[:, a * width + byte]
+        held: np.ndarray = (octets[rows] & np.uint8(1 << (b & 7))) != 0
+        return held
 
     def _pack(self, key: Key, words: np.ndarray | None = None) -> np.ndarray:
         """The bitset of ``key`` over all rows, or just over the rows of some words."""
-        if words is None:
-            held = np.array(self._holds(key, slice(0, self._capacity)), dtype=bool)  # never a view
-            held[self._n :] = False
-        else:
-            rows = (words[:, None] * 64 + np.arange(64)).reshape(-1)
-            held = self._holds(key, rows)
-            held[rows >= self._n] = False
+        if words is None:  # rows in use only; the spare capacity stays zero until rows arrive
+            packed = np.packbits(self._holds(key, slice(0, self._n)), bitorder="little")
+            bits = np.zeros(self._capacity // 64, np.uint64)
+            bits.view(np.uint8)[: len(packed)] = packed
+            return bits
+        rows = (words[:, None] * 64 + np.arange(64)).reshape(-1)
+        held = self._holds(key, rows)
+        held[rows >= self._n] = False
         return np.packbits(held, bitorder="little").view(np.uint64)
 
     def _refresh(self) -> None:
@@ -401,11 +414,12 @@ class ListingTable:
 
     def eligible(self, seeker: Seeker) -> EligibleSet:
         """The listings eligible for ``seeker`` under every rule."""
-        self._refresh()
-        used = -(-self._n // 64)
+        keys = [key for key in self._keys(seeker).values() if key is not None]
         words: np.ndarray | None = None
-        for key in self._keys(seeker).values():
-            if key is not None:
+        with self._lock:
+            self._refresh()
+            used = -(-self._n // 64)
+            for key in keys:
                 bits = self._bitset(key)[:used]
                 words = bits.copy() if words is None else np.bitwise_and(words, bits, out=words)
         assert words is not None

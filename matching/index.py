@@ -2,25 +2,32 @@
 
 Vectors are unit length; similarity is the inner product. The index keeps one float32 matrix
 (a row per vector; a replaced or removed id leaves a dead row until the next compaction) and,
-from ``approximate_from`` vectors on, an HNSW graph over the same rows (FAISS ``IndexHNSWSQ``
-with float16 storage: half the memory of a float32 copy, the same ranking).
+from ``approximate_from`` vectors on, approximate structures over the same rows (:class:`_Graph`):
+an HNSW graph (FAISS ``IndexHNSWSQ``, float16 storage: half the memory of a float32 copy) and
+about √n *cells* (spherical k-means centroids and the rows most similar to each).
 
-Filtered search (``allowed``: ids, or an eligible set such as
-:class:`matching.eligibility.EligibleSet`) picks its method by how many ids are allowed:
+Search (among ``allowed`` ids: an id array, or an eligible set such as
+:class:`matching.eligibility.EligibleSet`) uses one of three methods:
 
-- few (≤ ``exact_limit``) or a small index: exact — dot products on just the allowed rows
-  (``faiss.knn_inner_products_by_idx``: no copy of the rows), always right;
-- many: HNSW without a filter, over-fetching about ``2·k / (allowed fraction)`` candidates
-  (``efSearch`` at least that many), keeping the allowed ones, fetching more if too few survived;
-  the survivors are re-scored exactly in float32.
+- ``exact``: dot products on just the allowed rows (``faiss.knn_inner_products_by_idx``, no copy
+  of the rows); always right; time in proportion to the number allowed — best for few;
+- ``cells``: the rows of the cells whose centroids are most similar to the query, kept if
+  allowed, scored exactly — about 40·k allowed candidates, at least 16 cells; best for a few %;
+- ``hnsw``: the graph without a filter, over-fetching ``2·k / (allowed fraction)`` candidates
+  (``efSearch`` at least that many), kept if allowed, re-scored exactly — best for many.
 
-Exact search on the eligible subset costs time in proportion to its size, HNSW post-filtering in
-proportion to the inverse of its fraction: each is used where it is cheap.
+:func:`_costs` estimates each (constants measured on the benchmark machine, bench/RESULTS.md)
+and the cheapest is used; never ``exact`` above ``exact_limit`` allowed ids, nothing approximate
+below ``approximate_from`` vectors. Both approximate methods fetch more when too few allowed
+candidates turn up. HNSW's greedy descent through the upper layers can stop in the wrong cluster
+of clustered data (real embeddings are clustered), so the level-0 search starts instead from the
+most central rows of the 16 cells nearest the query (``IndexHNSW.search_level_0``).
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 import zipfile
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,15 +35,65 @@ from typing import Any, Protocol
 import numpy as np
 
 DEFAULT_APPROXIMATE_FROM = 50_000
-DEFAULT_EXACT_LIMIT = 20_000
-_MAX_FETCH = 16_384  # beyond this many HNSW candidates an exact scan is cheaper
+DEFAULT_EXACT_LIMIT = 100_000
+METHODS = ("exact", "cells", "hnsw")
+_MAX_FETCH = 16_384  # more HNSW candidates than this: another method is cheaper
+_ENTRY_POINTS = 16  # cells whose central rows a graph search starts from
+_MIN_CELLS = 16
+_CANDIDATES_PER_RESULT = 40  # allowed candidates wanted per result, in cells
 _SPARSE_SLACK = 1 << 20
+
+
+def _costs(k: int, allowed: int, rows: int, cells: int, ef_search: int) -> dict[str, float]:
+    """Estimated milliseconds of each method, from the benchmark machine with cold caches.
+
+    Exact: 0.2 µs per allowed row, plus listing them (0.5 ns per row). Cells: 15 ns per row of the
+    probed cells to test, 0.2 µs per allowed one to score. HNSW: 0.3 ms + 3.5 µs per candidate.
+    """
+    fraction = allowed / max(rows, 1)
+    probed = min(rows, max(_MIN_CELLS, _cells_to_probe(k, allowed, rows, cells)) * rows / max(cells, 1))
+    return {
+        "exact": 2e-4 * allowed + 5e-7 * rows,
+        "cells": 0.1 + 1.5e-5 * probed + 2e-4 * fraction * probed,
+        "hnsw": 0.3 + 3.5e-3 * max(ef_search, _fetch(k, allowed, rows)),
+    }
+
+
+def _cells_to_probe(k: int, allowed: int, rows: int, cells: int) -> int:
+    """Cells holding about ``40·k`` allowed rows (if allowed rows are spread evenly)."""
+    return math.ceil(_CANDIDATES_PER_RESULT * k * cells / max(allowed, 1))
+
+
+def _fetch(k: int, allowed: int, rows: int) -> int:
+    """HNSW candidates to fetch for ``k`` allowed ones: twice the expected need."""
+    return min(rows, max(2 * k, math.ceil(2 * k * rows / max(allowed, 1))))
 
 
 def _faiss() -> Any:
     import faiss  # heavy: imported on first use
 
     return faiss
+
+
+def rows_of_bits(words: np.ndarray, count: int | None = None) -> np.ndarray:
+    """The positions of the set bits of packed ``uint64`` words (bit r % 64 of word r // 64),
+    ascending; ``count``, if known, picks the faster way for very few."""
+    if count is not None and count * 256 < 64 * len(words):  # unpack only non-zero words
+        nonzero = np.flatnonzero(words)
+        at = np.flatnonzero(np.unpackbits(words[nonzero].view(np.uint8), bitorder="little"))
+        rows: np.ndarray = nonzero[at >> 6] * 64 + (at & 63)
+        return rows
+    bits = np.unpackbits(words.view(np.uint8), bitorder="little")
+    return np.flatnonzero(bits.view(bool))  # a bool view takes numpy's fast path
+
+
+def bits_at(words: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Whether bit ``row`` of ``words`` is set, for each row (False outside the words)."""
+    inside = (rows >= 0) & (rows < 64 * len(words))
+    result = np.zeros(len(rows), dtype=bool)
+    rows = rows[inside]
+    result[inside] = (words[rows >> 6] >> (rows & 63).astype(np.uint64)) & np.uint64(1) != 0
+    return result
 
 
 class AllowedSet(Protocol):
@@ -175,7 +232,9 @@ class VectorIndex:
         self._n = 0
         self._dead = 0
         self._rows = IdRows()
-        self._hnsw: Any = None  # faiss IndexHNSWSQ over rows [0, ntotal), kept in step by add
+        self._graph: _Graph | None = None  # over rows [0, ntotal), kept in step by add
+        self._version = 0  # bumped by every change of rows
+        self._table_map: tuple[Any, int, int, np.ndarray, np.ndarray | None] | None = None
 
     # --- contents ---------------------------------------------------------------------------
 
@@ -197,13 +256,9 @@ class VectorIndex:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held: vectors (with spare capacity), row ids, the id map and the HNSW graph."""
+        """Bytes held: vectors (with spare capacity), row ids, the id map, graph and cells."""
         total = self._vectors.nbytes + self._row_ids.nbytes + self._rows.nbytes
-        if self._hnsw is not None:
-            total += self._hnsw.ntotal * self.dim * 2  # float16 storage
-            total += self._hnsw.hnsw.neighbors.size() * 4 + self._hnsw.hnsw.offsets.size() * 8
-            total += self._hnsw.hnsw.levels.size() * 4
-        return int(total)
+        return int(total + (self._graph.nbytes if self._graph is not None else 0))
 
     def _check(self, ids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
@@ -232,15 +287,17 @@ class VectorIndex:
         self._row_ids[start:end] = ids
         self._n = end
         self._rows.assign(ids, np.arange(start, end, dtype=np.int64))
-        if self._hnsw is not None:
-            if self._hnsw.ntotal != start:  # cannot happen: rows and graph grow together
-                self._hnsw = None
-            else:
-                self._hnsw.add(vectors)
+        self._version += 1
+        if self._graph is not None:
+            self._graph.add(self._vectors[:end], start)
         self._maybe_compact()
 
     def remove(self, ids: list[int] | np.ndarray) -> None:
-        """Forget these ids (unknown ids are ignored)."""
+        """Forget these ids (unknown ids are ignored).
+
+        Their rows stay in the graph, skipped by search, until more than half the rows are dead;
+        then the index compacts and the graph is rebuilt (by :meth:`build` or the next search).
+        """
         self._forget(np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, np.int64))
         self._maybe_compact()
 
@@ -248,6 +305,7 @@ class VectorIndex:
         rows = self._rows.discard(ids.reshape(-1))
         self._row_ids[rows] = -1
         self._dead += len(rows)
+        self._version += 1
 
     def _grow(self, capacity: int) -> None:
         vectors = np.zeros((capacity, self.dim), np.float32)
@@ -257,8 +315,8 @@ class VectorIndex:
         self._vectors, self._row_ids = vectors, row_ids
 
     def _maybe_compact(self) -> None:
-        # Dead rows cost memory and, in the graph, search effort; renumbering rows means
-        # rebuilding the graph, so it waits until half the rows are dead.
+        # Dead rows cost memory and search effort; renumbering rows means rebuilding the graph,
+        # so it waits until half the rows are dead.
         if self._dead > max(len(self), 1024):
             self._compact()
 
@@ -269,7 +327,8 @@ class VectorIndex:
         self._n, self._dead = len(live), 0
         self._rows = IdRows()
         self._rows.assign(self._row_ids, np.arange(self._n, dtype=np.int64))
-        self._hnsw = None
+        self._graph = None
+        self._version += 1
 
     def vectors_of(self, ids: np.ndarray | list[int]) -> np.ndarray:
         """The stored vectors of these ids (KeyError for an unknown id)."""
@@ -280,48 +339,85 @@ class VectorIndex:
         vectors: np.ndarray = self._vectors[rows]
         return vectors
 
-    # --- HNSW -------------------------------------------------------------------------------
-
     def build(self) -> None:
-        """Build the HNSW graph now if the index is large enough to use it (else do nothing).
+        """Build the approximate structures now if the index is large enough to use them.
 
-        Search builds it on first use; call this at start-up to keep that cost off a request.
+        Search builds them on first use; call this at start-up to keep that cost off a request.
         """
-        if self.approximate and self._hnsw is None:
-            faiss = _faiss()
+        if self.approximate and self._graph is None:
+            self._build_graph()
+
+    def _build_graph(self) -> _Graph:
+        if self._graph is None:
             if self._dead:
                 self._compact()
-            graph = faiss.IndexHNSWSQ(self.dim, faiss.ScalarQuantizer.QT_fp16, self.hnsw_m,
-                                      faiss.METRIC_INNER_PRODUCT)
-            graph.hnsw.efConstruction = self.ef_construction
-            graph.train(self._vectors[: min(self._n, 1000)])
-            graph.add(self._vectors[: self._n])
-            self._hnsw = graph
+            self._graph = _Graph.build(self._vectors[: self._n], self.hnsw_m, self.ef_construction)
+        return self._graph
+
+    def _rows_in(self, table: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """For each row here, the row of its id in ``table`` (-1: none or dead), and — when that
+        is the same row wherever there is one — the rows here that are live, as packed words.
+
+        Kept until either side changes: tables filled in the same order as the index share rows,
+        and then an eligible set's bitset can be read directly.
+        """
+        key = (table.version, self._version)
+        cached = self._table_map
+        if cached is None or cached[0]() is not table or cached[1:3] != key:
+            mapped = np.asarray(table.rows_of(self._row_ids[: self._n]), dtype=np.int64)
+            mapped[self._row_ids[: self._n] < 0] = -1
+            same = bool(np.all((mapped < 0) | (mapped == np.arange(self._n))))
+            live = np.packbits(mapped >= 0, bitorder="little") if same else None
+            if live is not None:
+                live = np.concatenate([live, np.zeros(-len(live) % 8, np.uint8)]).view(np.uint64)
+            cached = self._table_map = (weakref.ref(table), *key, mapped, live)
+        return cached[3], cached[4]
 
     # --- search -----------------------------------------------------------------------------
 
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | list[int] | AllowedSet | None = None
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | list[int] | AllowedSet | None = None,
+        *,
+        method: str | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` most similar ids and their scores, best first.
 
         ``allowed`` limits the answer to some ids: an array of ids, or (much faster for large
         sets) an eligible set with ``len``, ``ids()`` and ``contains(ids)`` such as
-        ``ListingTable.eligible(seeker)``. Raises ValueError for a query of the wrong size.
+        ``ListingTable.eligible(seeker)``. ``method`` forces one of :data:`METHODS` (default: the
+        cheapest, see :meth:`method`). Raises ValueError for a query of the wrong size or an
+        unknown method.
         """
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if query.shape[0] != self.dim:
             raise ValueError(f"query must have {self.dim} dimensions, got {query.shape[0]}")
+        if method is not None and method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
         if k <= 0 or len(self) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         selection = _Selection.of(self, allowed)
         if selection.count == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        if self.approximate and selection.count > self.exact_limit:
-            found = self._approximate(query, k, selection)
-            if found is not None:
-                return found
-        return self._exact(query, k, selection.rows())
+        method = method or self.method(k, selection.count)
+        found = None
+        if method != "exact":  # (a forced method builds the graph even for a small index)
+            graph = self._build_graph()
+            scores = graph.centroid_scores(query)
+            found = (self._cells if method == "cells" else self._hnsw)(query, k, selection, scores)
+        return found if found is not None else self._exact(query, k, selection.rows())
+
+    def method(self, k: int, allowed: int) -> str:
+        """The method :meth:`search` uses for ``k`` among ``allowed`` ids: the cheapest."""
+        if not self.approximate:
+            return "exact"
+        cells = self._graph.cells if self._graph is not None else max(64, math.isqrt(self._n))
+        costs = _costs(k, allowed, self._n, cells, self.ef_search)
+        if allowed > self.exact_limit:
+            del costs["exact"]
+        return min(costs, key=costs.__getitem__)
 
     def _exact(self, query: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         faiss = _faiss()
@@ -342,25 +438,34 @@ class VectorIndex:
         )
         return self._row_ids[best], scores
 
-    def _approximate(self, query: np.ndarray, k: int, selection: _Selection) -> tuple[np.ndarray, np.ndarray] | None:
-        """Post-filtered HNSW search; None when too few allowed candidates turn up."""
-        faiss = _faiss()
-        self.build()
-        total = self._hnsw.ntotal
-        fetch = min(total, max(2 * k, math.ceil(2 * k * total / selection.count)))
+    def _cells(self, query: np.ndarray, k: int, selection: _Selection, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The allowed rows of the cells nearest the query, scored exactly."""
+        assert self._graph is not None
+        cells = self._graph.cells
+        probe = min(cells, max(_MIN_CELLS, _cells_to_probe(k, selection.count, self._n, cells)))
         while True:
-            params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, fetch))
-            _, labels = self._hnsw.search(query.reshape(1, -1), fetch, params=params)
-            rows = labels[0][labels[0] >= 0]
+            rows = self._graph.cell_rows(scores, probe)
+            rows = np.sort(rows[selection.accepts(rows)])  # ascending: kinder to the memory
+            if len(rows) >= k or probe == cells:
+                return self._exact(query, k, rows)
+            probe = min(cells, probe * 4)
+
+    def _hnsw(self, query: np.ndarray, k: int, selection: _Selection, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Post-filtered graph search; None when too few allowed candidates turn up."""
+        assert self._graph is not None
+        total = self._graph.rows
+        fetch = _fetch(k, selection.count, total)
+        while True:
+            rows = self._graph.search(query, fetch, max(self.ef_search, fetch), scores)
             rows = rows[selection.accepts(rows)]
             if len(rows) >= k or fetch >= min(total, _MAX_FETCH):
                 break
             fetch = min(total, _MAX_FETCH, fetch * 4)
         if len(rows) < k and fetch < total:
             return None
-        scores = self._vectors[rows] @ query
-        top = np.argsort(-scores, kind="stable")[:k]
-        return self._row_ids[rows[top]], scores[top]
+        exact = self._vectors[rows] @ query
+        top = np.argsort(-exact, kind="stable")[:k]
+        return self._row_ids[rows[top]], exact[top]
 
     # --- persistence ------------------------------------------------------------------------
 
@@ -375,9 +480,8 @@ class VectorIndex:
             "vectors": self._vectors[: self._n][live],
             "dim": np.int64(self.dim),  # type: ignore[dict-item]
         }
-        if graph and self._hnsw is not None and not self._dead:
-            faiss = _faiss()
-            arrays["hnsw"] = faiss.serialize_index(self._hnsw)
+        if graph and self._graph is not None and not self._dead:
+            arrays["hnsw"] = _faiss().serialize_index(self._graph.hnsw)
         path = Path(path)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, **arrays)  # type: ignore[arg-type]
@@ -395,16 +499,110 @@ class VectorIndex:
                     index = cls(int(data["dim"]), **options)
                     index.add(data["ids"], data["vectors"])
                     if "hnsw" in data.files:
-                        index._attach(data["hnsw"])
+                        hnsw = _faiss().deserialize_index(np.ascontiguousarray(data["hnsw"], dtype=np.uint8))
+                        if not hasattr(hnsw, "hnsw") or hnsw.d != index.dim or hnsw.ntotal != index._n:
+                            raise ValueError("the stored HNSW graph does not match the stored vectors")
+                        index._graph = _Graph(hnsw, index._vectors[: index._n])
         except (OSError, KeyError, ValueError, EOFError, RuntimeError, zipfile.BadZipFile) as exc:
             raise ValueError(f"cannot read vector index {path}: {exc}") from exc
         return index
 
-    def _attach(self, serialized: np.ndarray) -> None:
-        graph = _faiss().deserialize_index(np.ascontiguousarray(serialized, dtype=np.uint8))
-        if not hasattr(graph, "hnsw") or graph.d != self.dim or graph.ntotal != self._n:
-            raise ValueError("the stored HNSW graph does not match the stored vectors")
-        self._hnsw = graph
+
+class _Graph:
+    """The approximate structures over the first rows of a vector matrix: an HNSW graph, and
+    about √n cells — k-means centroids, the rows most similar to each (inverted lists), and the
+    most central row of each, where graph searches start."""
+
+    def __init__(self, hnsw: Any, vectors: np.ndarray) -> None:
+        self.hnsw = hnsw
+        self.rows = len(vectors)
+        count = min(self.rows, max(64, math.isqrt(self.rows)))
+        rng = np.random.default_rng(self.rows)
+        if self.rows >= 40 * count:
+            kmeans = _faiss().Kmeans(vectors.shape[1], count, niter=10, seed=1, spherical=True,
+                                     max_points_per_centroid=64)
+            kmeans.train(vectors[np.sort(rng.choice(self.rows, min(self.rows, 64 * count), replace=False))])
+            self.centroids = np.ascontiguousarray(kmeans.centroids, dtype=np.float32)
+        else:  # too few rows to train on: random rows
+            self.centroids = np.ascontiguousarray(vectors[rng.choice(self.rows, count, replace=False)])
+        self._index_cells(vectors)
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, m: int, ef_construction: int) -> _Graph:
+        faiss = _faiss()
+        hnsw = faiss.IndexHNSWSQ(vectors.shape[1], faiss.ScalarQuantizer.QT_fp16, m, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = ef_construction
+        hnsw.train(vectors[:1000])
+        hnsw.add(vectors)
+        return cls(hnsw, vectors)
+
+    @property
+    def cells(self) -> int:
+        return len(self.centroids)
+
+    @property
+    def nbytes(self) -> int:
+        graph = self.hnsw.hnsw
+        storage = self.hnsw.ntotal * self.hnsw.d * 2  # float16
+        links = graph.neighbors.size() * 4 + graph.offsets.size() * 8 + graph.levels.size() * 4
+        cells = sum(a.nbytes for a in (self.centroids, self.entry_vectors, self.cell_order, self.cell_start))
+        return int(storage + links + cells)
+
+    def _index_cells(self, vectors: np.ndarray) -> None:
+        cell = np.empty(len(vectors), np.int32)
+        similarity = np.empty(len(vectors), np.float32)
+        for start in range(0, len(vectors), 65_536):
+            scores = vectors[start : start + 65_536] @ self.centroids.T
+            cell[start : start + 65_536] = np.argmax(scores, axis=1)
+            similarity[start : start + 65_536] = scores[np.arange(len(scores)), cell[start : start + 65_536]]
+        self.cell_order = np.lexsort((-similarity, cell)).astype(np.int32)  # by cell, central first
+        self.cell_start = np.searchsorted(cell[self.cell_order], np.arange(self.cells + 1))
+        empty = self.cell_start[:-1] == self.cell_start[1:]
+        self.entries = np.where(empty, -1, self.cell_order[np.minimum(self.cell_start[:-1], len(vectors) - 1)])
+        self.entry_vectors = np.where(empty[:, None], 0.0, vectors[np.maximum(self.entries, 0)]).astype(np.float32)
+        self.indexed = len(vectors)  # later rows are in no cell yet: always probed
+
+    def add(self, vectors: np.ndarray, start: int) -> None:
+        """Add rows ``start:`` of ``vectors`` (all rows so far) to the graph."""
+        if self.hnsw.ntotal != start:  # cannot happen: rows and graph grow together
+            raise RuntimeError("graph and rows out of step")
+        self.hnsw.add(vectors[start:])
+        self.rows = len(vectors)
+        if self.rows - self.indexed > self.rows // 16:
+            self._index_cells(vectors)
+
+    def centroid_scores(self, query: np.ndarray) -> np.ndarray:
+        """The query's similarity to each cell's centroid."""
+        scores: np.ndarray = self.centroids @ query
+        return scores
+
+    def cell_rows(self, scores: np.ndarray, probe: int) -> np.ndarray:
+        """The rows of the ``probe`` cells with the best centroids, and every row in no cell."""
+        best = np.argpartition(-scores, probe - 1)[:probe] if probe < self.cells else np.arange(self.cells)
+        parts = [self.cell_order[self.cell_start[c] : self.cell_start[c + 1]] for c in best.tolist()]
+        parts.append(np.arange(self.indexed, self.rows, dtype=np.int32))
+        return np.concatenate(parts).astype(np.int64)
+
+    def search(self, query: np.ndarray, fetch: int, ef: int, scores: np.ndarray) -> np.ndarray:
+        """Rows of (about) the ``fetch`` nearest vectors, starting from the central rows of the
+        16 cells with the best centroids."""
+        faiss = _faiss()
+        params = faiss.SearchParametersHNSW(efSearch=ef)
+        probe = min(_ENTRY_POINTS, self.cells)
+        best = np.argpartition(-np.where(self.entries >= 0, scores, -np.inf), probe - 1)[:probe]
+        best = best[self.entries[best] >= 0]
+        entries = np.ascontiguousarray(self.entries[best].astype(np.int32).reshape(1, -1))
+        entry_scores = np.ascontiguousarray((self.entry_vectors[best] @ query).reshape(1, -1))
+        found = np.empty((1, fetch), np.float32)
+        labels = np.full((1, fetch), -1, np.int64)
+        try:  # faiss ≥ 1.12 searches inner-product graphs in similarity space, as given here
+            self.hnsw.search_level_0(1, faiss.swig_ptr(query), fetch, faiss.swig_ptr(entries),
+                                     faiss.swig_ptr(entry_scores), faiss.swig_ptr(found),
+                                     faiss.swig_ptr(labels), len(best), 2, params)
+        except (AttributeError, TypeError):  # an older or newer faiss: the plain search
+            _, labels = self.hnsw.search(query.reshape(1, -1), fetch, params=params)
+        rows: np.ndarray = labels[0][labels[0] >= 0]
+        return rows
 
 
 class _Selection:
@@ -418,6 +616,8 @@ class _Selection:
     def of(index: VectorIndex, allowed: np.ndarray | list[int] | AllowedSet | None) -> _Selection:
         if allowed is None:
             return _Live(index, len(index))
+        if hasattr(allowed, "words") and hasattr(allowed, "table"):
+            return _FromBits(index, allowed)
         if hasattr(allowed, "contains") and hasattr(allowed, "ids"):
             return _FromSet(index, allowed)
         return _FromIds(index, np.asarray(allowed, dtype=np.int64).reshape(-1))
@@ -451,6 +651,31 @@ class _FromSet(_Selection):
         ids = self.index._row_ids[rows]
         accepted: np.ndarray = (ids >= 0) & self.allowed.contains(ids)
         return accepted
+
+
+class _FromBits(_Selection):
+    """An eligible set as a bitset over the rows of a table: read through the index → table row
+    map, or directly when the rows are the same."""
+
+    def __init__(self, index: VectorIndex, allowed: Any) -> None:
+        super().__init__(index, len(allowed))
+        self.allowed = allowed
+        self.mapped, live = index._rows_in(allowed.table)
+        self.words: np.ndarray | None = None
+        if live is not None:  # the same rows: the eligible set's own bits, less dead rows here
+            words = allowed.words[: len(live)]
+            self.words = words & live[: len(words)]
+
+    def rows(self) -> np.ndarray:
+        if self.words is not None:
+            return rows_of_bits(self.words, self.count)
+        rows = self.index._rows.lookup(self.allowed.ids())
+        return rows[rows >= 0]
+
+    def accepts(self, rows: np.ndarray) -> np.ndarray:
+        if self.words is not None:
+            return bits_at(self.words, rows)
+        return bits_at(self.allowed.words, self.mapped[rows])
 
 
 class _FromIds(_Selection):
