@@ -125,10 +125,10 @@ class Recommender:
 
         ``query_vector`` spares encoding the query when its embedding is already known.
         """
-        eligible = self.table.eligible_ids(query.seeker)
+        eligible = self.table.eligible(query.seeker)  # a bitset: the fast path of the index
         if len(exclude):
-            eligible = eligible[~np.isin(eligible, np.asarray(exclude, dtype=np.int64))]
-        result = Result(matches=[], eligible=int(len(eligible)))
+            eligible = eligible.without(exclude)
+        result = Result(matches=[], eligible=len(eligible))
         if query_vector is None:
             query_vector = self.encoder.encode_queries([query.text])[0]
         if query.category and not query.subcategory:
@@ -138,7 +138,7 @@ class Recommender:
             semantic_ids, _ = self.listing_vectors.search(query_vector, SEMANTIC_CANDIDATES, eligible)
             lexical = self._lexical_index()
             every = lexical.all_scores(tokens)
-            lexical_ids, _ = lexical.top(tokens, LEXICAL_CANDIDATES, eligible, every)
+            lexical_ids, _ = lexical.top(tokens, LEXICAL_CANDIDATES, eligible.ids(), every)
             candidates = list(dict.fromkeys([*semantic_ids.tolist(), *lexical_ids.tolist()]))
             result.matches = self._rank(query, query_vector, tokens, candidates, k, every)
         if explain:
