@@ -180,6 +180,7 @@ class ListingTable:
         self._ranges: OrderedDict[Key, np.ndarray] = OrderedDict()  # per amount / day, LRU
         self._dirty: list[np.ndarray] = []  # rows changed since the bitsets were patched
         self._lock = threading.Lock()  # requests may read while a worker writes
+        self._amounts: tuple[int, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._encoded: dict[tuple[str, tuple[str, ...]], Any] = {}
 
     def _allocate(self, capacity: int) -> None:
@@ -342,7 +343,13 @@ class ListingTable:
     def _pack(self, key: Key, words: np.ndarray | None = None) -> np.ndarray:
         """The bitset of ``key`` over all rows, or just over the rows of some words."""
         if words is None:  # rows in use only; the spare capacity stays zero until rows arrive
-            packed = np.packbits(self._holds(key, slice(0, self._n)), bitorder="little")
+            if key[0] == "amount":  # only listings with a range can fail: test just those
+                rows, low, high = self._ranged()
+                held = np.ones(self._n, dtype=bool)
+                held[rows[(low > key[1]) | (high < key[1])]] = False
+            else:
+                held = self._holds(key, slice(0, self._n))
+            packed = np.packbits(held, bitorder="little")
             bits = np.zeros(self._capacity // 64, np.uint64)
             bits.view(np.uint8)[: len(packed)] = packed
             return bits
@@ -350,6 +357,14 @@ class ListingTable:
         held = self._holds(key, rows)
         held[rows >= self._n] = False
         return np.packbits(held, bitorder="little").view(np.uint64)
+
+    def _ranged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows with an amount range and their bounds, compact (kept until the next change)."""
+        if self._amounts is None or self._amounts[0] != self.version:
+            low, high = self.amount_min[: self._n], self.amount_max[: self._n]
+            rows = np.flatnonzero((low != _NO_MIN) | (high != _NO_MAX))
+            self._amounts = (self.version, rows, low[rows], high[rows])
+        return self._amounts[1:]
 
     def _refresh(self) -> None:
         """Patch the cached bitsets for the rows that changed."""

@@ -97,7 +97,12 @@ def bits_at(words: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 class AllowedSet(Protocol):
-    """What :meth:`VectorIndex.search` needs from an eligible set (see ``EligibleSet``)."""
+    """What :meth:`VectorIndex.search` needs from an eligible set (see ``EligibleSet``).
+
+    A set that also has ``words`` (a packed ``uint64`` bitset over the rows of a table) and
+    ``table`` (with ``version`` and ``rows_of(ids)``) is read through a cached map of rows, or
+    directly when the table and the index hold the same ids in the same rows.
+    """
 
     def __len__(self) -> int: ...
 

@@ -92,13 +92,15 @@ def test_a_new_process_starts_from_the_database_and_the_cache(make_app, market):
         assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
 
 
-def test_a_corrupt_embedding_cache_is_replaced(make_app, market, caplog):
+def test_a_corrupt_embedding_cache_is_replaced(make_app, market, caplog, tmp_path, monkeypatch):
     ids = _ids(market)
+    # An instance folder of its own: no other connection in this process touches its cache.
+    monkeypatch.setenv("MARKETPLACE_INSTANCE", str(tmp_path))
     app = make_app()
     with app.app_context():
         store = get_store()
         path = store.folder / "embeddings.sqlite"
-        store._cache = None
+        assert store.folder == tmp_path / "matching"
         path.write_bytes(b"this is not a database" * 100)
         (store.folder / "manifest.json").unlink(missing_ok=True)  # no saved vectors to fall back on
         for suffix in ("-wal", "-shm"):
