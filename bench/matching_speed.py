@@ -15,7 +15,8 @@ For every query it times, single-threaded and interleaved:
   others are cached) — what a steady stream of arbitrary amounts costs;
 - cold: the same after ``ListingTable.clear_cache()`` (the first request after a start or a bulk
   change: every bitset is built from the columns);
-- ids: ``eligible_ids(seeker)`` + ``search(query, k, ids)``, the id-array API;
+- ids: ``eligible_ids(seeker)`` + ``search(query, k, ids)``, the id-array API (it costs time in proportion to the number of
+  eligible listings; ``Recommender.match`` passes the bitset instead);
 - brute force: a plain numpy mask from the table's columns + the full matrix product +
   argpartition, which is also the ground truth for recall@10.
 
@@ -311,7 +312,8 @@ def time_encoder(name: str, passages: object, query: object, texts: list[str]) -
         started = time.perf_counter()
         query([text])  # type: ignore[operator]
         one.append(time.perf_counter() - started)
-    result = {"name": name, "texts": len(texts), "dim": int(np.asarray(vectors).shape[1]),
+    lengths = f"{min(map(len, texts))}–{max(map(len, texts))}"
+    result = {"name": name, "texts": len(texts), "lengths": lengths, "dim": int(np.asarray(vectors).shape[1]),
               "per_s": len(texts) / batch_s, "batch_s": batch_s, "query_p50": ms(one, 50), "query_p99": ms(one, 99)}
     print(f"{name}: {result['per_s']:.1f} texts/s ({len(texts)} in {batch_s:.1f} s), one query "
           f"{result['query_p50']:.1f} ms (p99 {result['query_p99']:.1f})", flush=True)
@@ -362,8 +364,8 @@ def report(sizes: list[dict[str, object]], encoders: list[dict[str, object]], ar
     parts = __doc__.split("\n\n")
     lines = [HEADING, "", parts[1].replace("\n", " ").strip(), "", parts[2].strip(), "",
              "The method is the one `VectorIndex.method(k, allowed)` picks by its cost model (see "
-             "`matching/index.py`): `exact` (dot products on the allowed rows), `cells` (allowed rows of the "
-             "cells of the anchors nearest the query) or `hnsw` (post-filtered graph search).", ""]
+             "`matching/index.py`): `exact` (dot products on the allowed rows), `cells` (the allowed rows of the "
+             "k-means cells whose centroids are nearest the query) or `hnsw` (post-filtered graph search).", ""]
     for size in sizes:
         n = size["n"]
         lines += [
@@ -371,7 +373,7 @@ def report(sizes: list[dict[str, object]], encoders: list[dict[str, object]], ar
             f"Table of facts: upsert {size['table_s']:.1f} s, {size['table_mib']:.0f} MiB (columns, id map, cached bitsets; "
             f"RSS +{size['table_rss_mib']:.0f} MiB incl. the Python objects of the batch). "
             f"Vector index: add {size['add_s']:.1f} s, HNSW build {size['build_s']:.0f} s on 2 threads "
-            f"({size['index_options']}; includes assigning rows to √n anchor cells), {size['index_mib']:.0f} MiB "
+            f"({size['index_options']}; includes k-means for √n cells and assigning every row to one), {size['index_mib']:.0f} MiB "
             f"(float32 vectors + float16 HNSW storage + graph + cells; "
             f"RSS +{size['index_rss_mib']:.0f} MiB).", "",
             f"| seekers | selectivity | method | recall@{args.k} | warm p50 | warm p99 | new amount p50 / p99 | "
@@ -388,7 +390,10 @@ def report(sizes: list[dict[str, object]], encoders: list[dict[str, object]], ar
         if n >= 1_000_000:
             lines += verdicts(size["rows"]) + [""]  # type: ignore[arg-type]
     if encoders:
-        lines += ["### Encoders", "", "| model | texts/s (batch of 200) | one query p50 | one query p99 |", "|---|---|---|---|"]
+        lines += ["### Encoders", "", f"{encoders[0]['texts']} synthetic Chinese listing texts of {encoders[0]['lengths']} "
+                  "characters (title, product, target firms, terms), encoded as passages in one call; one query = "
+                  "one text encoded as a query (30 times).", "",
+                  "| model | texts/s (batch of 200) | one query p50 | one query p99 |", "|---|---|---|---|"]
         lines += [f"| {e['name']} | {e['per_s']:.1f} | {e['query_p50']:.1f} ms | {e['query_p99']:.1f} ms |" for e in encoders]
         lines.append("")
     lines += [
