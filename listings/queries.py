@@ -254,9 +254,8 @@ def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> 
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def status_counts(session: Session, model: type[Listing] | type[Need], organization_id: int, as_of: date) -> dict[str, int]:
+def status_counts(rows: Sequence[Listing | Need], as_of: date) -> dict[str, int]:
     """Counts for a dashboard: draft, published (offered), expired, closed, hidden, archived."""
-    rows = session.scalars(select(model).where(model.organization_id == organization_id)).all()
     counts = dict.fromkeys(("draft", "published", "expired", "closed", "hidden", "archived"), 0)
     for row in rows:
         counts[dashboard_state(row, as_of)] += 1

@@ -269,7 +269,7 @@ def dashboard(plural: str) -> ResponseReturnValue:
     rows = db.session.scalars(
         select(model).where(model.organization_id == organization.id).order_by(model.updated_at.desc())
     ).all()
-    counts = queries.status_counts(db.session, model, organization.id, today)
+    counts = queries.status_counts(rows, today)
     states = {row.id: queries.dashboard_state(row, today) for row in rows}
     if state in counts:
         rows = [r for r in rows if states[r.id] == state]

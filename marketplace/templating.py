@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from listings.categories import CATEGORY_LABELS, STATUS_LABELS, category_label, subcategory_label
+from marketplace.money import zh_amount
 from marketplace.organizations.current import current_organization, current_role
 from marketplace.organizations.kinds import KIND_LABELS, MEMBER_ROLE_LABELS, VERIFICATION_LABELS
 from marketplace.reference import (
@@ -48,11 +49,7 @@ def money(value: int | None) -> str:
     """Whole CNY for people: 万元 in Chinese from 10,000 up, thousands separators in English."""
     if value is None:
         return ""
-    if locale_code() == "zh":
-        if value >= 10_000:
-            return f"{value / 10_000:,.4f}".rstrip("0").rstrip(".") + " 万元"
-        return f"{value:,} 元"
-    return f"CNY {value:,}"
+    return zh_amount(value) if locale_code() == "zh" else f"CNY {value:,}"
 
 
 def register(app: Flask) -> None:

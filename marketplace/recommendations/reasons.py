@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from listings.categories import CATEGORY_LABELS, SUBCATEGORY_LABELS
+from marketplace.money import zh_amount
 from marketplace.reference import get_industry, get_region, is_industry, is_region, size_class_name
 from matching import Reason
 
@@ -23,7 +24,7 @@ def _money(value: int | None, locale: str) -> str:
     if value is None:
         return "—"
     if locale == "zh":
-        return (f"{value / 10_000:,.4f}".rstrip("0").rstrip(".") + " 万元") if value >= 10_000 else f"{value:,} 元"
+        return zh_amount(value)
     return f"CNY {value / 1_000_000:,.2f} M" if value >= 1_000_000 else f"CNY {value:,}"
 
 
