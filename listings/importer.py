@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from listings.models import Listing, Need
@@ -387,6 +387,16 @@ def _write(
             progress(f"{done:,} of {report.records:,} records {'compared' if report.dry_run else 'written'}")
     for writer in writers.values():
         writer.flush()
+    if apply:
+        # Every listing written now, or of an organization written now, goes to the search index.
+        from marketplace.search import outbox as search_outbox
+
+        listings, organizations = MODELS["listing"].__table__, MODELS["organization"].__table__
+        changed = session.scalars(select(listings.c.id).where(or_(
+            listings.c.updated_at == now,
+            listings.c.organization_id.in_(select(organizations.c.id).where(organizations.c.updated_at == now)),
+        )))
+        search_outbox.enqueue(session, changed)
 
 
 def import_records(

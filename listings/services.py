@@ -19,6 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
 from marketplace.organizations.models import Organization
 from marketplace.organizations.services import require_member
+from marketplace.search import outbox as search_outbox
 from marketplace.timeutil import utcnow
 
 Posting = Listing | Need
@@ -156,6 +157,7 @@ def create(
     session.add(posting)
     _set_status(posting, values["status"])
     session.flush()
+    _reindex(session, posting)
     return posting
 
 
@@ -178,7 +180,14 @@ def update(
     if values["status"] != posting.status:
         _set_status(posting, values["status"])
     session.flush()
+    _reindex(session, posting)
     return posting
+
+
+def _reindex(session: Session, posting: Posting) -> None:
+    """Listings go to the search index after the commit (through the outbox)."""
+    if isinstance(posting, Listing):
+        search_outbox.enqueue(session, [posting.id])
 
 
 def _set_status(posting: Posting, status: str) -> None:
@@ -198,6 +207,7 @@ def publish(session: Session, posting: Posting, user: User, *, expected_version:
     validate(kind_of(posting), {k: getattr(posting, k) for k in FIELDS[kind_of(posting)]})
     _set_status(posting, "published")
     session.flush()
+    _reindex(session, posting)
 
 
 def close(session: Session, posting: Posting, user: User, *, expected_version: int | None = None) -> None:
@@ -207,6 +217,7 @@ def close(session: Session, posting: Posting, user: User, *, expected_version: i
         return
     _set_status(posting, "closed")
     session.flush()
+    _reindex(session, posting)
 
 
 def reopen(session: Session, posting: Posting, user: User, *, expected_version: int | None = None) -> None:
@@ -224,6 +235,7 @@ def reopen(session: Session, posting: Posting, user: User, *, expected_version: 
         )
     _set_status(posting, "published")
     session.flush()
+    _reindex(session, posting)
 
 
 def archive(session: Session, posting: Posting, user: User) -> None:
@@ -233,12 +245,14 @@ def archive(session: Session, posting: Posting, user: User) -> None:
         _set_status(posting, "closed")
     posting.archived_at = utcnow()
     session.flush()
+    _reindex(session, posting)
 
 
 def restore(session: Session, posting: Posting, user: User) -> None:
     require_editor(posting, user)
     posting.archived_at = None
     session.flush()
+    _reindex(session, posting)
 
 
 def duplicate(session: Session, posting: Posting, user: User) -> Posting:
@@ -264,6 +278,7 @@ def hide(session: Session, posting: Posting, admin: User, reason: str) -> None:
     posting.hidden_reason = reason[:500]
     posting.hidden_by = admin
     session.flush()
+    _reindex(session, posting)
 
 
 def unhide(session: Session, posting: Posting, admin: User) -> None:
@@ -273,3 +288,4 @@ def unhide(session: Session, posting: Posting, admin: User) -> None:
     posting.hidden_reason = None
     posting.hidden_by = None
     session.flush()
+    _reindex(session, posting)

@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     setup.init_security(app)
     setup.init_auth(app)
     setup.init_templates(app)
+    setup.init_search(app)
     setup.register_blueprints(app)
     setup.register_error_handlers(app)
     setup.register_cli(app)

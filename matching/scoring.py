@@ -32,10 +32,10 @@ def normalised(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     if len(values) == 0:
         return values
-    low, high = values.min(), values.max()
+    low, high = float(values.min()), float(values.max())
     if high - low < 1e-9:
         return np.ones_like(values) if high > 0 else np.zeros_like(values)
-    return (values - low) / (high - low)
+    return np.asarray((values - low) / (high - low), dtype=np.float64)
 
 
 def _amount_fit(listing: ListingProfile, amount: int | None) -> float:

@@ -89,6 +89,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    if conf_args.get("include_name") is None:
+        from marketplace.search.models import is_modelled
+
+        # The FTS5 table (and its shadow tables) is made by raw DDL, not from a model.
+        conf_args["include_name"] = lambda name, type_, parent: type_ != "table" or is_modelled(name)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

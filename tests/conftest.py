@@ -110,7 +110,7 @@ def _empty_tables() -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            for table in tables:
+            for table in [*tables, "search_fts"]:  # the FTS5 table is not a model
                 connection.execute(text(f"DELETE FROM {table}"))
 
 
@@ -197,3 +197,30 @@ class Auth:
 @pytest.fixture
 def auth(client: FlaskClient) -> Auth:
     return Auth(client)
+
+
+# --- Elasticsearch ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    """The Elasticsearch server for tests: ``ELASTICSEARCH_TEST_URL`` (``make test`` starts one
+    and sets it). Unreachable: the test fails with CI=true, else it is skipped."""
+    import json
+    import urllib.request
+
+    url = os.environ.get("ELASTICSEARCH_TEST_URL", "http://127.0.0.1:9200").rstrip("/")
+    reason = "cluster not healthy"
+    healthy = False
+    try:
+        # The integ-test distribution does not answer GET /; cluster health it does.
+        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=3) as response:
+            healthy = json.loads(response.read()).get("status") in ("green", "yellow")
+    except (OSError, ValueError) as exc:
+        reason = str(exc)
+    if not healthy:
+        message = f"Elasticsearch at {url} is unreachable ({reason}); `make test` starts one"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return url

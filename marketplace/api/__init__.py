@@ -3,7 +3,7 @@
 Importing the route modules attaches their routes and handlers to the blueprint.
 """
 
-from marketplace.api import auth, docs, errors, organizations, postings, recommendations  # noqa: F401
+from marketplace.api import auth, docs, errors, organizations, postings, recommendations, search  # noqa: F401
 from marketplace.api.blueprint import bp
 
 __all__ = ["bp"]

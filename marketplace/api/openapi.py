@@ -28,6 +28,7 @@ ERRORS = {
     "NotFound": (404, _l("No such resource (or a draft of another organization).")),
     "Conflict": (409, _l("Version conflict (someone saved in the meantime) or a duplicate external_id.")),
     "ValidationFailed": (422, _l("Invalid fields: error.fields names each one with its messages.")),
+    "ServiceUnavailable": (503, _l("A backing service (the search index) is unreachable; try again shortly.")),
 }
 OTHER_ERRORS = _l("Any other error (405, 413, 500...), in the same shape.")
 
@@ -168,6 +169,45 @@ def _recommendation_paths() -> dict[str, Any]:
     }
 
 
+def _search_paths() -> dict[str, Any]:
+    from search import PRICE_BUCKETS, PUBLISHED_BUCKETS, SORTS
+
+    def many(name: str, item: dict[str, Any], description: Any) -> dict[str, Any]:
+        parameter = _query(name, {"type": "array", "items": item}, description)
+        parameter.update(style="form", explode=True)
+        return parameter
+
+    parameters = [
+        _query("q", {"type": "string"}, _l("What is sought, in Chinese and/or English (cut to 200 characters). Empty: every listing on offer.")),
+        many("category", ref("category"), _l("Any of these categories (repeat the parameter or separate by commas).")),
+        many("subcategory", ref("subcategory"), _l("Any of these subcategories.")),
+        many("region", ref("region"), _l("Offered in any of these cities (province-wide offers included).")),
+        many("industry", ref("industry"), _l("Open to any of these industries (section or division; offers for every industry included).")),
+        many("size_class", ref("size_class"), _l("Open to any of these enterprise sizes.")),
+        _query("verified", FLAG, _l("1: verified providers only; 0: unverified only.")),
+        _query("amount", {"type": "integer", "minimum": 0}, _l("Financing sought in CNY: within the listing's range.")),
+        _query("max_price", {"type": "integer", "minimum": 0}, _l("Highest price in CNY.")),
+        _query("price", {"enum": [key for key, _low, _high in PRICE_BUCKETS]}, _l("A price band (see the price facet).")),
+        _query("published", {"enum": [key for key, _low, _high in PUBLISHED_BUCKETS]}, _l("Published within the last 7, 30, 90 or 365 days.")),
+        _query("starts_after", {"type": "string", "format": "date"}),
+        _query("starts_before", {"type": "string", "format": "date"}),
+        _query("sort", {"enum": list(SORTS), "default": "relevance"}),
+        _query("facets", {"type": "string"}, _l("Comma-separated facet names to count (default: all; empty: none).")),
+        {"$ref": "#/components/parameters/page"},
+        {"$ref": "#/components/parameters/per_page"},
+    ]
+    return {
+        "/search": {
+            "get": _operation(
+                "search_listings", "search", _l("Search listings on offer: keywords and meaning, filters, facet counts and highlights"),
+                {"200": _json("SearchResults", _l("One page of results, best first, with facet counts.")),
+                 **_errors("BadRequest", "ServiceUnavailable")},
+                parameters=parameters,
+            )
+        }
+    }
+
+
 def _paths() -> dict[str, Any]:
     org_id = _path_id("org_id")
     paths: dict[str, Any] = {
@@ -200,6 +240,7 @@ def _paths() -> dict[str, Any]:
     paths.update(_posting_paths("listing", "listings"))
     paths.update(_posting_paths("need", "needs"))
     paths.update(_recommendation_paths())
+    paths.update(_search_paths())
     paths["/me"] = {
         "get": _operation(
             "get_me", "account", _l("Who is calling, with their organizations"),
@@ -271,7 +312,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "security": [{}, *WRITE_SECURITY],
-        "tags": [{"name": name} for name in ("organizations", "listings", "needs", "recommendations", "account", "documentation")],
+        "tags": [{"name": name} for name in ("organizations", "listings", "needs", "recommendations", "search", "account", "documentation")],
         "paths": _paths(),
         "components": _components(),
     }

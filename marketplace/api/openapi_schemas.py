@@ -295,6 +295,49 @@ def _listing_leads() -> dict[str, Any]:
     }
 
 
+def _search_results() -> dict[str, Any]:
+    segments = {
+        "type": "array",
+        "description": "The text cut into parts; parts with hit=true hold a query word or a synonym.",
+        "items": {"type": "object", "properties": {"text": {"type": "string"}, "hit": {"type": "boolean"}},
+                  "required": ["text", "hit"], "additionalProperties": False},
+    }
+    facet = {"type": "array", "items": {"type": "object", "properties": {
+        "value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}},
+        "required": ["value", "count"], "additionalProperties": False}}
+    return {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string"},
+            "truncated": {"type": "boolean", "description": "The query was longer than 200 characters and was cut."},
+            "terms": {"type": "array", "items": {"type": "string"}, "description": "The index terms the query became."},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+            "items": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "listing": {"$ref": "#/components/schemas/Listing"},
+                    "highlights": {"type": "object", "properties": {"title": segments, "snippet": segments},
+                                   "required": ["title", "snippet"], "additionalProperties": False},
+                    "semantic_only": {"type": "boolean", "description": "Found by meaning: no query word in its text."},
+                },
+                "required": ["listing", "highlights", "semantic_only"],
+                "additionalProperties": False,
+            }},
+            "facets": {
+                "type": "object",
+                "description": ("Counts per value under the other filters (not the facet's own). Region counts include "
+                                "province-wide offers (value 440000); industry and size counts include offers open to all (value *)."),
+                "additionalProperties": facet,
+            },
+        },
+        "required": ["query", "truncated", "terms", "total", "page", "per_page", "pages", "items", "facets"],
+        "additionalProperties": False,
+    }
+
+
 def schemas() -> dict[str, Any]:
     """Every schema of the document, by name."""
     defs = _relocate(records_schema()["$defs"])
@@ -314,5 +357,6 @@ def schemas() -> dict[str, Any]:
         Reason=REASON,
         NeedMatches=_need_matches(),
         ListingLeads=_listing_leads(),
+        SearchResults=_search_results(),
     )
     return result

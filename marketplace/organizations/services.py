@@ -36,6 +36,7 @@ from marketplace.reference import (
     is_region,
     normalize_credit_code,
 )
+from marketplace.search import outbox as search_outbox
 from marketplace.timeutil import utcnow
 
 PROFILE_FIELDS = (
@@ -163,6 +164,7 @@ def update_profile(session: Session, organization: Organization, data: Mapping[s
     classification = size_classification(organization)
     organization.size_class = classification.size_class if classification else None
     session.flush()
+    search_outbox.enqueue_organization(session, organization.id)
 
 
 def size_classification(organization: Organization) -> Classification | None:
@@ -360,4 +362,5 @@ def _record_decision(
     )
     session.add(decision)
     session.flush()
+    search_outbox.enqueue_organization(session, organization.id)
     return decision

@@ -59,4 +59,7 @@
     select.addEventListener("change", update);
     update();
   });
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
 })();

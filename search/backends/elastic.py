@@ -1,0 +1,425 @@
+"""The Elasticsearch backend: the same calls as :class:`~search.backends.sql.SqlBackend`, on a
+cluster (8.x; the core distribution is enough: no analysis plugins are needed).
+
+- Text: the index terms of :mod:`search.analysis` (already segmented, stemmed and expanded with
+  glossary concepts) go into one ``terms`` field with the built-in ``whitespace`` analyzer, so
+  Elasticsearch sees exactly the terms the SQL backends see, ranked by its BM25.
+- Filters and facets: keyword arrays holding :func:`search.terms.document_terms`, and the range
+  columns (amounts, price, dates); a :class:`~search.terms.Conditions` becomes bool filters that
+  select the same documents as the SQL ``WHERE`` clauses.
+- Meaning: a ``dense_vector`` field (HNSW on float vectors, cosine); Elasticsearch reports
+  ``(1 + cos) / 2``, turned back into the cosine so the engine's thresholds mean the same.
+
+The documents live in versioned indices (``<alias>-<UTC timestamp>``) behind the alias
+``index``. :meth:`ElasticBackend.reindex` loads a new index and swaps the alias atomically:
+searches keep using the old index until the swap. Writes made *during* a reindex go to the old
+index and are lost with it: replay them afterwards (the application's outbox does).
+
+Every failure to reach the cluster raises :class:`~search.backends.base.BackendUnavailable`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, SerializationError, TransportError
+from elasticsearch.helpers import BulkIndexError, streaming_bulk
+
+from search import analysis
+from search.backends.base import BackendUnavailable, Stored
+from search.fusion import Candidate
+from search.model import PRICE_BUCKETS, PUBLISHED_BUCKETS, Document
+from search.terms import TERM_FIELDS, Conditions, document_terms, published_since
+
+_NUMBERS = ("amount_min", "amount_max", "price")
+_DATES = ("starts_on", "until", "published_on")
+_SORTS: dict[str, list[dict[str, Any]]] = {
+    "newest": [{"published_on": {"order": "desc", "missing": "_last"}}, {"id": "desc"}],
+    "deadline": [{"until": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+    "amount": [{"amount_max": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+    "lexical": [{"_score": "desc"}, {"id": "asc"}],
+}
+_CHUNK = 1000  # documents per bulk request, ids per lookup
+_FACET_SIZE = 10_000  # values per term facet: all of them (the SQL backend counts every value)
+_MAX_WINDOW = 100_000  # deepest page (from + size; deeper: ValueError); the default is 10,000
+_MAX_KNN = 10_000  # Elasticsearch's limit on k and num_candidates
+_UNAVAILABLE_STATUS = (502, 503, 504)
+
+
+def _value(value: int | date) -> int | str:
+    return value.isoformat() if isinstance(value, date) else int(value)
+
+
+def _first(value: Any) -> Any:
+    """A single-valued keyword from ``_source`` (stored as a list of at most one value)."""
+    return (value[0] if value else None) if isinstance(value, list) else value
+
+
+def _source(doc: Document) -> dict[str, Any]:
+    """The stored document: the same index terms, keyword terms and columns as the SQL tables."""
+    source: dict[str, Any] = {
+        "id": doc.id,
+        "title": doc.title,
+        "body": doc.body,
+        "terms": analysis.document_text(doc.title, doc.body),
+        **document_terms(doc),
+    }
+    for name in (*_NUMBERS, *_DATES):
+        value = getattr(doc, name)
+        if value is not None:
+            source[name] = _value(value)
+    if doc.vector is not None:
+        vector = np.asarray(doc.vector, dtype=np.float32).reshape(-1)
+        if np.isfinite(vector).all() and vector.any():  # cosine is undefined for a zero vector
+            source["vector"] = vector.tolist()
+    return source
+
+
+def _filters(conditions: Conditions) -> list[dict[str, Any]]:
+    """The conditions as bool filters (the same documents as ``SqlBackend._where``)."""
+    out: list[dict[str, Any]] = [{"terms": {name: list(values)}} for name, values in conditions.terms]
+    for r in conditions.ranges:
+        if r.field not in _NUMBERS and r.field not in _DATES:
+            raise ValueError(f"unknown range field {r.field!r}")
+        bounds = {}
+        if r.low is not None:
+            bounds["gte"] = _value(r.low)
+        if r.high is not None:
+            bounds["lte"] = _value(r.high)
+        within = {"range": {r.field: bounds}} if bounds else {"exists": {"field": r.field}}
+        if r.missing:  # a document without the field passes too
+            absent = {"bool": {"must_not": [{"exists": {"field": r.field}}]}}
+            out.append({"bool": {"should": [within, absent], "minimum_should_match": 1}})
+        else:  # a range (or exists) only matches documents that have the field
+            out.append(within)
+    return out
+
+
+def _match(terms: list[str]) -> dict[str, Any]:
+    # Terms are letters, digits and CJK only (search.analysis): no query syntax is possible.
+    return {"match": {"terms": {"query": " ".join(terms), "operator": "or"}}}
+
+
+def _ids(ids: Iterable[int]) -> dict[str, Any]:
+    return {"ids": {"values": [str(int(i)) for i in ids]}}
+
+
+def _result_set(terms: list[str] | None, extra: Sequence[int]) -> dict[str, Any]:
+    """Every document (terms None), or documents holding a term ∪ the ``extra`` ids."""
+    if terms is None:
+        return {"match_all": {}}
+    should = ([_match(terms)] if terms else []) + ([_ids(extra)] if extra else [])
+    if not should:
+        return {"match_none": {}}
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _redacted(url: str) -> str:
+    """The URL without a user name or password (for messages)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host))
+
+
+class ElasticBackend:
+    """Search on an Elasticsearch cluster at ``url``: ``index`` is the alias searched and
+    written, ``dim`` the dimension of the documents' vectors. The client is made on first use."""
+
+    name = "elasticsearch"
+
+    def __init__(self, url: str, *, index: str = "marketplace-listings", dim: int, timeout: float = 5.0,
+                 client: Elasticsearch | None = None) -> None:
+        if dim <= 0:
+            raise ValueError("dim must be positive")
+        self.url = url
+        self.index = index
+        self.dim = dim
+        self.timeout = timeout
+        self._es = client
+        self._ready = False
+        self._lock = threading.Lock()
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Elasticsearch:
+        with self._lock:
+            if self._es is None:
+                self._es = Elasticsearch(self.url, request_timeout=self.timeout, retry_on_timeout=False, max_retries=1)
+            return self._es
+
+    def close(self) -> None:
+        """Close the client's connections (a later call makes a new client)."""
+        with self._lock:
+            if self._es is not None:
+                self._es.close()
+                self._es = None
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn "cannot reach the cluster" into BackendUnavailable; other errors pass."""
+        try:
+            yield
+        except SerializationError:
+            raise
+        except TransportError as exc:  # connection refused or reset, timeout, TLS
+            raise BackendUnavailable(f"Elasticsearch at {_redacted(self.url)} is unreachable: {exc}") from exc
+        except ApiError as exc:
+            if exc.meta.status in _UNAVAILABLE_STATUS:
+                raise BackendUnavailable(
+                    f"Elasticsearch at {_redacted(self.url)} is unavailable (HTTP {exc.meta.status}): {exc}"
+                ) from exc
+            raise
+
+    def _mappings(self) -> dict[str, Any]:
+        return {
+            "dynamic": "strict",
+            "properties": {
+                "id": {"type": "long"},
+                "terms": {"type": "text", "analyzer": "whitespace"},
+                "title": {"type": "text", "index": False},
+                "body": {"type": "text", "index": False},
+                **{name: {"type": "keyword"} for name in TERM_FIELDS},
+                **{name: {"type": "long"} for name in _NUMBERS},
+                **{name: {"type": "date", "format": "date"} for name in _DATES},
+                # Float HNSW (not the int8-quantised default): scores as exact as FAISS's.
+                "vector": {"type": "dense_vector", "dims": self.dim, "index": True, "similarity": "cosine",
+                           "index_options": {"type": "hnsw"}},
+            },
+        }
+
+    def _settings(self, refresh_interval: str = "1s") -> dict[str, Any]:
+        # One shard: exact BM25 statistics and facet counts; a replica when there is a second node.
+        return {"number_of_shards": 1, "auto_expand_replicas": "0-1", "max_result_window": _MAX_WINDOW,
+                "refresh_interval": refresh_interval}
+
+    def _new_name(self) -> str:
+        return f"{self.index}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+
+    def _behind_alias(self) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.index))
+        except NotFoundError:
+            return []
+
+    def _search(self, **body: Any) -> dict[str, Any]:
+        self.ensure_index()
+        with self._guard():
+            response: dict[str, Any] = self.client.search(index=self.index, track_total_hits=False, **body).body
+            return response
+
+    # --- the index --------------------------------------------------------------------------
+
+    def ensure_index(self) -> None:
+        """Create the first versioned index behind the alias unless the alias exists."""
+        if self._ready:
+            return
+        with self._guard():
+            client = self.client
+            if not client.indices.exists_alias(name=self.index):
+                name = self._new_name()
+                client.indices.create(index=name, mappings=self._mappings(), settings=self._settings(),
+                                      aliases={self.index: {}})
+                # Two processes may have raced to create the first index: the oldest stays.
+                behind = self._behind_alias()
+                if behind and behind[0] != name:
+                    client.options(ignore_status=404).indices.delete(index=name)
+        self._ready = True
+
+    def reindex(self, documents: Iterable[Document]) -> dict[str, Any]:
+        """Load the visible ``documents`` into a new versioned index, point the alias at it in
+        one step and delete the previous index. Returns the new index's name, the documents
+        loaded and the seconds taken. On failure the new index is removed and the alias kept."""
+        started = time.monotonic()
+        name = self._new_name()
+        loaded = 0
+        with self._guard():
+            client = self.client
+            client.indices.create(index=name, mappings=self._mappings(), settings=self._settings("-1"))
+            try:
+                actions = ({"_index": name, "_id": str(d.id), "_source": _source(d)} for d in documents if d.visible)
+                try:
+                    for ok, _item in streaming_bulk(client, actions, chunk_size=_CHUNK, raise_on_error=True):
+                        loaded += int(ok)
+                except BulkIndexError as exc:
+                    raise RuntimeError(f"Elasticsearch refused {len(exc.errors)} documents: {exc.errors[0]}") from exc
+                client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+                client.indices.refresh(index=name)
+                old = self._behind_alias()
+                client.indices.update_aliases(actions=[
+                    *({"remove": {"index": o, "alias": self.index}} for o in old),
+                    {"add": {"index": name, "alias": self.index}},
+                ])
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    client.options(ignore_status=404).indices.delete(index=name)
+                raise
+            for o in old:
+                client.options(ignore_status=404).indices.delete(index=o)
+        self._ready = True
+        return {"index": name, "documents": loaded, "seconds": round(time.monotonic() - started, 3)}
+
+    def drop(self) -> None:
+        """Delete every versioned index of the alias (and so the alias): temporary indices."""
+        versioned = re.compile(rf"{re.escape(self.index)}-\d{{20}}")
+        with self._guard():
+            found = self.client.indices.get(index=f"{self.index}-*", allow_no_indices=True, ignore_unavailable=True)
+            names = [n for n in found if versioned.fullmatch(n)]
+            if names:
+                self.client.options(ignore_status=404).indices.delete(index=",".join(names))
+        self._ready = False
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _bulk(self, operations: list[dict[str, Any]]) -> None:
+        """Run bulk operations (action, source?) against the alias, visible to the next search."""
+        self.ensure_index()
+        with self._guard():
+            for start in range(0, len(operations), 2 * _CHUNK):
+                chunk = operations[start : start + 2 * _CHUNK]
+                response = self.client.bulk(index=self.index, operations=chunk, refresh="wait_for", require_alias=True)
+                if not response.get("errors"):
+                    continue
+                failed = [
+                    (action, result) for item in response["items"] for action, result in item.items()
+                    if result.get("status", 500) >= 300 and not (action == "delete" and result.get("status") == 404)
+                ]
+                if failed:
+                    action, result = failed[0]
+                    raise RuntimeError(f"Elasticsearch refused {len(failed)} of the {action} operations: {result.get('error')}")
+
+    def upsert(self, documents: Sequence[Document]) -> None:
+        operations: list[dict[str, Any]] = []
+        for d in documents:
+            if d.visible:
+                operations += [{"index": {"_id": str(d.id)}}, _source(d)]
+            else:
+                operations.append({"delete": {"_id": str(d.id)}})
+        if operations:
+            self._bulk(operations)
+
+    def delete(self, ids: Sequence[int]) -> None:
+        if ids:
+            self._bulk([{"delete": {"_id": str(int(i))}} for i in ids])
+
+    def clear(self) -> None:
+        """Swap in a new empty index (``_delete_by_query`` needs the reindex module, which the
+        core distribution lacks; a fresh index is also faster and leaves no deleted documents)."""
+        self.reindex(())
+
+    def count(self) -> int:
+        self.ensure_index()
+        with self._guard():
+            return int(self.client.count(index=self.index)["count"])
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def lexical(self, terms: list[str], conditions: Conditions, limit: int) -> list[Candidate]:
+        if not terms or limit <= 0:
+            return []
+        response = self._search(query={"bool": {"must": [_match(terms)], "filter": _filters(conditions)}},
+                                sort=_SORTS["lexical"], size=limit, source=["category", "subcategory"])
+        return [Candidate(int(h["_id"]), float(h["_score"]), _first(h["_source"].get("category")),
+                          _first(h["_source"].get("subcategory"))) for h in response["hits"]["hits"]]
+
+    def semantic(self, vector: np.ndarray, conditions: Conditions, k: int) -> list[Candidate]:
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if query.shape[0] != self.dim:
+            raise ValueError(f"query must have {self.dim} dimensions, got {query.shape[0]}")
+        if k <= 0 or not query.any() or not np.isfinite(query).all():
+            return []
+        k = min(k, _MAX_KNN)
+        knn = {"field": "vector", "query_vector": query.tolist(), "k": k,
+               "num_candidates": min(max(100, 2 * k), _MAX_KNN), "filter": {"bool": {"filter": _filters(conditions)}}}
+        response = self._search(knn=knn, size=k, source=["category", "subcategory"])
+        found = [Candidate(int(h["_id"]), 2.0 * float(h["_score"]) - 1.0, _first(h["_source"].get("category")),
+                           _first(h["_source"].get("subcategory"))) for h in response["hits"]["hits"]]
+        return sorted(found, key=lambda c: (-c.score, c.id))
+
+    def passing(self, ids: Sequence[int], conditions: Conditions) -> set[int]:
+        out: set[int] = set()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            response = self._search(query={"bool": {"filter": [_ids(chunk), *_filters(conditions)]}},
+                                    size=len(chunk), source=False)
+            out.update(int(h["_id"]) for h in response["hits"]["hits"])
+        return out
+
+    def total(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions) -> int:
+        self.ensure_index()
+        query = {"bool": {"filter": [_result_set(terms, extra), *_filters(conditions)]}}
+        with self._guard():
+            return int(self.client.count(index=self.index, query=query)["count"])
+
+    def ordered(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions, sort: str,
+                offset: int, limit: int, exclude: Sequence[int] = ()) -> list[int]:
+        if sort not in _SORTS:
+            raise ValueError(f"unknown sort {sort!r}")
+        if sort == "lexical":
+            if not terms:
+                return []
+            query: dict[str, Any] = {"bool": {"must": [_match(terms)], "filter": _filters(conditions)}}
+            if exclude:
+                query["bool"]["must_not"] = [_ids(exclude)]
+        else:
+            query = {"bool": {"filter": [_result_set(terms, extra), *_filters(conditions)]}}
+        if limit <= 0:
+            return []
+        if offset + limit > _MAX_WINDOW:
+            raise ValueError(f"pages end at result {_MAX_WINDOW:,}: narrow the search")
+        response = self._search(query=query, sort=_SORTS[sort], from_=offset, size=limit, source=False)
+        return [int(h["_id"]) for h in response["hits"]["hits"]]
+
+    def facets(self, terms: list[str] | None, extra: Sequence[int],
+               per_field: Mapping[str, Conditions]) -> dict[str, dict[str, int]]:
+        """One request: per field, a ``filter`` aggregation (that field's conditions) around a
+        ``terms``, price ``range`` or published ``filters`` aggregation."""
+        if not per_field:
+            return {}
+        aggs: dict[str, Any] = {}
+        for name, cond in per_field.items():
+            inner: dict[str, Any]
+            if name == "price":
+                ranges = [{"key": key, "from": low, **({"to": high} if high is not None else {})}
+                          for key, low, high in PRICE_BUCKETS]
+                inner = {"range": {"field": "price", "ranges": ranges}}
+            elif name == "published":
+                inner = {"filters": {"filters": {
+                    key: {"range": {"published_on": {"gte": published_since(key, cond.as_of).isoformat()}}}
+                    for key, _low, _days in PUBLISHED_BUCKETS
+                }}}
+            else:
+                inner = {"terms": {"field": name, "size": _FACET_SIZE}}
+            aggs[name] = {"filter": {"bool": {"filter": _filters(cond)}}, "aggs": {"values": inner}}
+        response = self._search(query=_result_set(terms, extra), size=0, aggs=aggs)
+        out: dict[str, dict[str, int]] = {}
+        for name in per_field:
+            buckets = response["aggregations"][name]["values"]["buckets"]
+            if name == "published":  # every bucket, zeros too (as the SQL backend)
+                out[name] = {key: int(b["doc_count"]) for key, b in buckets.items()}
+            else:
+                out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+        return out
+
+    def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
+        self.ensure_index()
+        out: dict[int, Stored] = {}
+        with self._guard():
+            for start in range(0, len(ids), _CHUNK):
+                chunk = [str(int(i)) for i in ids[start : start + _CHUNK]]
+                response = self.client.mget(index=self.index, ids=chunk, source_includes=["title", "body"])
+                for doc in response["docs"]:
+                    if doc.get("found"):
+                        i = int(doc["_id"])
+                        out[i] = Stored(i, doc["_source"]["title"], doc["_source"]["body"])
+        return out

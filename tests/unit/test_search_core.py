@@ -1,0 +1,123 @@
+"""The Elasticsearch backend without a server: the queries it builds, the documents it stores
+and how it reports a cluster it cannot reach (tests/integration/test_search_backends.py runs
+the same behaviour against a real server and the SQL backends)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from unittest import mock
+
+import elastic_transport as transport
+import numpy as np
+import pytest
+from elasticsearch import ApiError
+
+from search import BackendUnavailable, Document, Filters
+from search.backends import elastic
+from search.backends.elastic import ElasticBackend
+from search.terms import Conditions, Range, conditions
+
+AS_OF = date(2026, 6, 1)
+
+
+def backend(client: Any = None, url: str = "http://127.0.0.1:9200") -> ElasticBackend:
+    es = ElasticBackend(url, index="listings", dim=4, client=client or mock.MagicMock())
+    es._ready = True  # the alias is taken to exist: no ensure_index round trip
+    return es
+
+
+def api_error(status: int) -> ApiError:
+    meta = transport.ApiResponseMeta(status=status, http_version="1.1", headers=transport.HttpHeaders(),
+                                     duration=0.0, node=transport.NodeConfig("http", "127.0.0.1", 9200))
+    return ApiError("error", meta=meta, body={})
+
+
+def test_ranges_with_and_without_missing_values() -> None:
+    cond = Conditions((("category", ("financing",)),), (
+        Range("until", AS_OF, None, True),
+        Range("price", None, 3_000, False),
+        Range("starts_on", None, None, False),
+    ), AS_OF)
+    assert elastic._filters(cond) == [
+        {"terms": {"category": ["financing"]}},
+        {"bool": {"should": [{"range": {"until": {"gte": "2026-06-01"}}},
+                             {"bool": {"must_not": [{"exists": {"field": "until"}}]}}], "minimum_should_match": 1}},
+        {"range": {"price": {"lte": 3000}}},
+        {"exists": {"field": "starts_on"}},
+    ]
+    with pytest.raises(ValueError, match="unknown range field"):
+        elastic._filters(Conditions((), (Range("title", 1, 2, False),), AS_OF))
+
+
+def test_result_set() -> None:
+    assert elastic._result_set(None, [1]) == {"match_all": {}}
+    assert elastic._result_set([], []) == {"match_none": {}}
+    assert elastic._result_set([], [3]) == {"bool": {"should": [{"ids": {"values": ["3"]}}], "minimum_should_match": 1}}
+    query = elastic._result_set(["融资", "fair"], [])
+    assert query["bool"]["should"] == [{"match": {"terms": {"query": "融资 fair", "operator": "or"}}}]
+
+
+def test_stored_document() -> None:
+    doc = Document(7, "Export fair", "booth 展会", "exhibition", regions=("440300",), price=800,
+                   until=date(2026, 8, 15), vector=np.array([0, 0, 0, 2], np.float32))
+    source = elastic._source(doc)
+    assert source["terms"].split()[:2] == ["export", "fair"]
+    assert source["region"] == ["440300"] and source["industry"] == ["*"] and source["subcategory"] == []
+    assert source["until"] == "2026-08-15" and source["price"] == 800 and "amount_max" not in source
+    assert source["vector"] == [0.0, 0.0, 0.0, 2.0]
+    assert "vector" not in elastic._source(Document(8, "t", "b", "policy", vector=np.zeros(4, np.float32)))
+    assert "vector" not in elastic._source(Document(9, "t", "b", "policy"))
+
+
+@pytest.mark.parametrize("error", [transport.ConnectionError("refused"), transport.ConnectionTimeout("timed out"), api_error(503)])
+def test_unreachable_cluster(error: Exception) -> None:
+    client = mock.MagicMock()
+    client.search.side_effect = error
+    client.bulk.side_effect = error
+    es = backend(client, url="http://search:secret@es.internal:9200")
+    cond = conditions(Filters(), AS_OF)
+    with pytest.raises(BackendUnavailable, match="es.internal:9200") as raised:
+        es.lexical(["fair"], cond, 10)
+    assert "secret" not in str(raised.value)
+    with pytest.raises(BackendUnavailable):
+        es.upsert([Document(1, "t", "b", "policy")])
+
+
+def test_other_errors_pass() -> None:
+    client = mock.MagicMock()
+    client.search.side_effect = api_error(400)
+    with pytest.raises(ApiError):
+        backend(client).ordered(None, [], conditions(Filters(), AS_OF), "newest", 0, 10)
+
+
+def test_bad_arguments_never_reach_the_cluster() -> None:
+    client = mock.MagicMock()
+    es = backend(client)
+    cond = conditions(Filters(), AS_OF)
+    with pytest.raises(ValueError, match="unknown sort"):
+        es.ordered(None, [], cond, "random", 0, 10)
+    with pytest.raises(ValueError, match="pages end"):
+        es.ordered(None, [], cond, "newest", 100_000, 10)
+    with pytest.raises(ValueError, match="4 dimensions"):
+        es.semantic(np.ones(3, np.float32), cond, 10)
+    assert es.semantic(np.zeros(4, np.float32), cond, 10) == []
+    assert es.lexical([], cond, 10) == [] and es.ordered([], [], cond, "lexical", 0, 10) == []
+    es.upsert([])
+    es.delete([])
+    assert es.passing([], cond) == set() and es.stored([]) == {}
+    client.search.assert_not_called()
+    client.bulk.assert_not_called()
+
+
+def test_refused_writes_are_errors() -> None:
+    client = mock.MagicMock()
+    client.bulk.return_value = {"errors": True, "items": [
+        {"delete": {"_id": "1", "status": 404}},  # already gone: fine
+        {"index": {"_id": "2", "status": 400, "error": {"type": "mapper_parsing_exception"}}},
+    ]}
+    with pytest.raises(RuntimeError, match="mapper_parsing_exception"):
+        backend(client).upsert([Document(1, "t", "b", "policy", visible=False), Document(2, "t", "b", "policy")])
+    client.bulk.return_value = {"errors": True, "items": [{"delete": {"_id": "1", "status": 404}}]}
+    backend(client).delete([1])
+    assert client.bulk.call_args.kwargs["refresh"] == "wait_for"
