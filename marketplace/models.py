@@ -13,5 +13,4 @@ from marketplace.search.models import (  # noqa: F401,E402
     SavedSearch,
     SearchDocument,
     SearchOutboxEntry,
-    SearchTerm,
 )

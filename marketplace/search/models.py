@@ -1,8 +1,7 @@
 """Search tables: the embedded backend's documents and terms, the index outbox, saved searches.
 
-``search_documents`` and ``search_terms`` belong to :class:`search.backends.sql.SqlBackend`
-(it reads and writes them with plain SQL); they are declared here so that migrations and the
-models agree. On SQLite an FTS5 table ``search_fts`` (made by the migration, not a model) holds
+``search_documents`` belongs to :class:`search.backends.sql.SqlBackend` (it reads and writes
+it with plain SQL); it is declared here so that migrations and the models agree. On SQLite an FTS5 table ``search_fts`` (made by the migration, not a model) holds
 the index terms; on PostgreSQL ``search_documents.tsv`` does, with a GIN index.
 """
 
@@ -59,16 +58,10 @@ class SearchDocument(db.Model):  # type: ignore[name-defined,misc]
     published_on: Mapped[date | None] = mapped_column(Date, index=True)
     verified: Mapped[bool] = mapped_column(Boolean)
     terms: Mapped[str] = mapped_column(Text)  # analysed, space-separated
+    facets: Mapped[str] = mapped_column(Text)  # JSON: keyword terms per facet field
+    visible: Mapped[bool] = mapped_column(Boolean)  # False: removed (kept so every process sees it)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)  # change counter (time-based)
     tsv: Mapped[Any] = mapped_column(TsVector, nullable=True)  # PostgreSQL only
-
-
-class SearchTerm(db.Model):  # type: ignore[name-defined,misc]
-    __tablename__ = "search_terms"
-    __table_args__ = (Index("ix_search_terms_doc_id", "doc_id"),)
-
-    field: Mapped[str] = mapped_column(String(20), primary_key=True)
-    value: Mapped[str] = mapped_column(String(40), primary_key=True)
-    doc_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class SearchOutboxEntry(db.Model):  # type: ignore[name-defined,misc]

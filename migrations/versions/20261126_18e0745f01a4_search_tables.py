@@ -1,4 +1,4 @@
-"""search: documents, terms and FTS5 index, the index outbox, saved searches
+"""search: documents and FTS5 index, the index outbox, saved searches
 
 On SQLite the FTS5 table search_fts is made here (it is not a model); on PostgreSQL the
 search_documents.tsv column with its GIN index plays that part. Every existing listing is put
@@ -36,11 +36,15 @@ def upgrade():
     sa.Column('published_on', sa.Date(), nullable=True),
     sa.Column('verified', sa.Boolean(), nullable=False),
     sa.Column('terms', sa.Text(), nullable=False),
+    sa.Column('facets', sa.Text(), nullable=False),
+    sa.Column('visible', sa.Boolean(), nullable=False),
+    sa.Column('seq', sa.BigInteger(), nullable=False),
     sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents'))
     )
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_documents_published_on'), ['published_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_search_documents_seq'), ['seq'], unique=False)
         batch_op.create_index('ix_search_documents_tsv', ['tsv'], unique=False, postgresql_using='gin')
 
     op.create_table('search_outbox',
@@ -53,15 +57,6 @@ def upgrade():
     )
     with op.batch_alter_table('search_outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_outbox_listing_id'), ['listing_id'], unique=False)
-
-    op.create_table('search_terms',
-    sa.Column('field', sa.String(length=20), nullable=False),
-    sa.Column('value', sa.String(length=40), nullable=False),
-    sa.Column('doc_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.PrimaryKeyConstraint('field', 'value', 'doc_id', name=op.f('pk_search_terms'))
-    )
-    with op.batch_alter_table('search_terms', schema=None) as batch_op:
-        batch_op.create_index('ix_search_terms_doc_id', ['doc_id'], unique=False)
 
     op.create_table('saved_searches',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -93,16 +88,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_saved_searches_user_id'))
 
     op.drop_table('saved_searches')
-    with op.batch_alter_table('search_terms', schema=None) as batch_op:
-        batch_op.drop_index('ix_search_terms_doc_id')
-
-    op.drop_table('search_terms')
     with op.batch_alter_table('search_outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_outbox_listing_id'))
 
     op.drop_table('search_outbox')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.drop_index('ix_search_documents_tsv', postgresql_using='gin')
+        batch_op.drop_index(batch_op.f('ix_search_documents_seq'))
         batch_op.drop_index(batch_op.f('ix_search_documents_published_on'))
 
     op.drop_table('search_documents')

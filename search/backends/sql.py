@@ -1,19 +1,23 @@
-"""The embedded backend: full-text search inside the application's own database.
+"""The embedded backend: search inside the application's own database, no server.
 
-- SQLite: an FTS5 table of index terms (``unicode61`` splits on the spaces between them) ranked
-  by FTS5's BM25.
-- PostgreSQL: a ``tsvector`` column (``simple`` configuration: the terms are already analysed)
-  with a GIN index, ranked by ``ts_rank``.
+- Full text: SQLite FTS5 (``search_fts``, the ``unicode61`` tokenizer splitting the analysed
+  terms on spaces) ranked by FTS5's BM25, or PostgreSQL (``search_documents.tsv``, ``simple``
+  configuration, GIN index) ranked by ``ts_rank``.
+- Filters, facet counts and field sorts: :class:`search.columns.Columns`, an in-memory copy of
+  every document's keyword terms and numbers, loaded from ``search_documents`` and kept in step
+  by its ``seq`` change counter (so changes made by other processes count at the next search).
+- Meaning: an in-process vector index (the matcher's FAISS index).
 
-Filters and facets use ``search_terms`` (one row per document, field and value) and the
-columns of ``search_documents``; the meaning half uses an in-process vector index (the
-matcher's FAISS index). The tables are created by the application's migrations. The backend
-works on a DB-API connection it is given and never commits: the caller owns the transaction.
+Rows are never deleted, only hidden (``visible`` false, out of the full-text index), so every
+process sees removals through ``seq``. The tables are made by the application's migrations.
+The backend works on the DB-API connection it is given and never commits.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -22,23 +26,27 @@ import numpy as np
 
 from search import analysis
 from search.backends.base import Stored
+from search.columns import Columns, Row, day_number
 from search.fusion import Candidate
-from search.model import PRICE_BUCKETS, PUBLISHED_BUCKETS, Document
-from search.terms import Conditions, document_terms, published_since
+from search.model import Document
+from search.terms import Conditions, document_terms
 
-_COLUMNS = {"until", "amount_min", "amount_max", "price", "published_on", "starts_on"}
-_ORDER = {
-    "newest": "d.published_on IS NULL, d.published_on DESC, d.id DESC",
-    "deadline": "d.until IS NULL, d.until, d.id",
-    "amount": "d.amount_max IS NULL, d.amount_max DESC, d.id",
-}
 _CHUNK = 500
+_MATCH_CACHE = 32
 
 
 class VectorSource(Protocol):
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
 
     def __len__(self) -> int: ...
+
+
+def _day(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return float(day_number(value))
 
 
 class SqlBackend:
@@ -53,6 +61,11 @@ class SqlBackend:
         self.dialect = dialect
         self.name = "sqlite-fts5" if dialect == "sqlite" else "postgresql-fts"
         self._vectors = vectors
+        self._lock = threading.RLock()
+        self._columns = Columns()
+        self._seq = 0
+        self._stored_rows = 0
+        self._matches: dict[tuple[str, ...], np.ndarray] = {}
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -83,231 +96,217 @@ class SqlBackend:
         finally:
             cursor.close()
 
+    def _next_seq(self) -> int:
+        # Time-based, so a number is never handed out twice (not even after a rollback).
+        stored = self._rows("SELECT max(seq) FROM search_documents")[0][0] or 0
+        return max(int(stored) + 1, time.time_ns() // 1000)
+
     # --- writing ----------------------------------------------------------------------------
 
     def upsert(self, documents: Sequence[Document]) -> None:
-        self.delete([d.id for d in documents])
-        visible = [d for d in documents if d.visible]
+        if not documents:
+            return
+        seq = self._next_seq()
+        ids = [d.id for d in documents]
+        self._unindex(ids)
+        self._run("DELETE FROM search_documents WHERE id = ?", [(i,) for i in ids])
         self._run(
             "INSERT INTO search_documents (id, title, body, category, subcategory, amount_min, amount_max, price, "
-            "starts_on, until, published_on, verified, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(d.id, d.title, d.body, d.category, d.subcategory, d.amount_min, d.amount_max, d.price, d.starts_on,
-              d.until, d.published_on, d.verified, analysis.document_text(d.title, d.body)) for d in visible],
+            "starts_on, until, published_on, verified, terms, facets, visible, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.id, d.title if d.visible else "", d.body if d.visible else "", d.category, d.subcategory,
+              d.amount_min, d.amount_max, d.price, d.starts_on, d.until, d.published_on, d.verified,
+              analysis.document_text(d.title, d.body) if d.visible else "",
+              json.dumps(document_terms(d), ensure_ascii=False), d.visible, seq) for d in documents],
         )
-        self._run(
-            "INSERT INTO search_terms (doc_id, field, value) VALUES (?, ?, ?)",
-            [(d.id, name, value) for d in visible for name, values in document_terms(d).items() for value in values],
-        )
+        visible = [(d.id,) for d in documents if d.visible]
         if self.dialect == "sqlite":
-            self._run(
-                "INSERT INTO search_fts (rowid, terms) SELECT id, terms FROM search_documents WHERE id = ?",
-                [(d.id,) for d in visible],
-            )
+            self._run("INSERT INTO search_fts (rowid, terms) SELECT id, terms FROM search_documents WHERE id = ?", visible)
         else:
-            self._run(
-                "UPDATE search_documents SET tsv = to_tsvector('simple', terms) WHERE id = ?",
-                [(d.id,) for d in visible],
-            )
+            self._run("UPDATE search_documents SET tsv = to_tsvector('simple', terms) WHERE id = ?", visible)
 
-    def delete(self, ids: Sequence[int]) -> None:
+    def _unindex(self, ids: Sequence[int]) -> None:
+        if self.dialect != "sqlite":
+            return
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
-            marks = ", ".join("?" * len(chunk))
-            if self.dialect == "sqlite":
-                self._rows(f"DELETE FROM search_fts WHERE rowid IN ({marks})", chunk)
-            self._rows(f"DELETE FROM search_terms WHERE doc_id IN ({marks})", chunk)
-            self._rows(f"DELETE FROM search_documents WHERE id IN ({marks})", chunk)
+            self._rows(f"DELETE FROM search_fts WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk)
+
+    def delete(self, ids: Sequence[int]) -> None:
+        """Hide the documents (kept as rows so that every process sees the removal)."""
+        if not ids:
+            return
+        seq = self._next_seq()
+        self._unindex(ids)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            self._rows(
+                f"UPDATE search_documents SET visible = ?, terms = '', title = '', body = '', tsv = NULL, seq = ? "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                [False, seq, *chunk],
+            )
 
     def clear(self) -> None:
         if self.dialect == "sqlite":
             self._rows("DELETE FROM search_fts")
-        self._rows("DELETE FROM search_terms")
-        self._rows("DELETE FROM search_documents")
+        self._rows("UPDATE search_documents SET visible = ?, terms = '', title = '', body = '', tsv = NULL, seq = ?",
+                   [False, self._next_seq()])
 
     def count(self) -> int:
-        return int(self._rows("SELECT count(*) FROM search_documents")[0][0])
+        return int(self._rows("SELECT count(*) FROM search_documents WHERE visible = ?", [True])[0][0])
 
-    # --- conditions -------------------------------------------------------------------------
+    # --- the in-memory columns --------------------------------------------------------------
 
-    def _match(self, terms: list[str]) -> tuple[str, list[Any]]:
-        """The full-text condition on ``d`` and its parameter (terms are letters and digits
-        only, see :mod:`search.analysis`, so they can never be read as query syntax)."""
+    def _sync(self) -> Columns:
+        """Apply rows changed since the last look (by any process); reload everything when the
+        table shrank (a rolled-back insert, or rows removed by hand)."""
+        with self._lock:
+            newest, stored = self._rows("SELECT max(seq), count(*) FROM search_documents")[0]
+            newest, stored = int(newest or 0), int(stored or 0)
+            if stored < self._stored_rows:
+                self._columns, self._seq, self._stored_rows = Columns(), 0, 0
+            if newest <= self._seq and stored == self._stored_rows:
+                return self._columns
+            rows = self._rows(
+                "SELECT id, category, subcategory, facets, amount_min, amount_max, price, starts_on, until, "
+                "published_on, visible FROM search_documents WHERE seq > ?",
+                [self._seq],
+            )
+            self._columns.apply(
+                Row(int(i), cat, sub, json.loads(facets or "{}"),
+                    {"amount_min": a_min, "amount_max": a_max, "price": price, "starts_on": _day(starts),
+                     "until": _day(until), "published_on": _day(published)},
+                    bool(visible))
+                for i, cat, sub, facets, a_min, a_max, price, starts, until, published, visible in rows
+            )
+            self._seq, self._stored_rows = newest, stored
+            self._matches.clear()
+            return self._columns
+
+    def _fts(self, terms: list[str]) -> tuple[str, str]:
+        """The full-text condition and its query (terms are letters and digits only, see
+        :mod:`search.analysis`, so they can never be read as query syntax)."""
         if self.dialect == "sqlite":
-            query = " OR ".join(f'"{t}"' for t in terms)
-            return "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)", [query]
-        return "d.tsv @@ to_tsquery('simple', ?)", [" | ".join(terms)]
+            return "search_fts MATCH ?", " OR ".join(f'"{t}"' for t in terms)
+        return "d.tsv @@ to_tsquery('simple', ?)", " | ".join(terms)
 
-    def _where(self, conditions: Conditions) -> tuple[list[str], list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for name, values in conditions.terms:
-            marks = ", ".join("?" * len(values))
-            clauses.append(f"EXISTS (SELECT 1 FROM search_terms t WHERE t.doc_id = d.id AND t.field = ? AND t.value IN ({marks}))")
-            params += [name, *values]
-        for r in conditions.ranges:
-            if r.field not in _COLUMNS:
-                raise ValueError(f"unknown range field {r.field!r}")
-            parts, part_params = [], []
-            if r.low is not None:
-                parts.append(f"d.{r.field} >= ?")
-                part_params.append(r.low)
-            if r.high is not None:
-                parts.append(f"d.{r.field} <= ?")
-                part_params.append(r.high)
-            clause = " AND ".join(parts) or "1 = 1"
-            clauses.append(f"(d.{r.field} IS NULL OR ({clause}))" if r.missing else f"(d.{r.field} IS NOT NULL AND {clause})")
-            params += part_params
-        return clauses, params
-
-    def _set(self, terms: list[str] | None, extra: Sequence[int]) -> tuple[list[str], list[Any]]:
-        """The result-set condition: every document (terms None), or matches ∪ extra ids."""
+    def _match_mask(self, columns: Columns, terms: list[str] | None, extra: Sequence[int]) -> np.ndarray:
+        """Rows of the result set: every visible document (terms None), or those holding a
+        term plus the ``extra`` ids."""
         if terms is None:
-            return [], []
-        parts: list[str] = []
-        params: list[Any] = []
-        if terms:
-            clause, params = self._match(terms)
-            parts.append(clause)
+            return columns.visible[: columns.rows].copy()
+        key = tuple(terms)
+        ids = self._matches.get(key)
+        if ids is None:
+            ids = np.zeros(0, np.int64)
+            if terms:
+                condition, query = self._fts(terms)
+                sql = ("SELECT rowid FROM search_fts WHERE " + condition if self.dialect == "sqlite"
+                       else "SELECT d.id FROM search_documents d WHERE " + condition)
+                ids = np.asarray([r[0] for r in self._rows(sql, [query])], dtype=np.int64)
+            if len(self._matches) >= _MATCH_CACHE:
+                self._matches.pop(next(iter(self._matches)))
+            self._matches[key] = ids
+        mask = columns.mask_of(ids.tolist())
         if extra:
-            parts.append(f"d.id IN ({', '.join('?' * len(extra))})")
-            params = [*params, *extra]
-        return ([f"({' OR '.join(parts)})"] if parts else ["1 = 0"]), params
+            mask |= columns.mask_of(extra)
+        return mask & columns.visible[: columns.rows]
 
-    def _select(self, columns: str, terms: list[str] | None, extra: Sequence[int], conditions: Conditions,
-                tail: str = "", tail_params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        set_clauses, set_params = self._set(terms, extra)
-        where, params = self._where(conditions)
-        clauses = set_clauses + where
-        sql = f"SELECT {columns} FROM search_documents d" + (f" WHERE {' AND '.join(clauses)}" if clauses else "")
-        return self._rows(f"{sql} {tail}", [*set_params, *params, *tail_params])
+    def _ranked(self, terms: list[str], limit: int, offset: int = 0) -> list[tuple[int, float]]:
+        condition, query = self._fts(terms)
+        if self.dialect == "sqlite":
+            sql = (f"SELECT rowid, -bm25(search_fts) FROM search_fts WHERE {condition} "
+                   "ORDER BY bm25(search_fts), rowid LIMIT ? OFFSET ?")
+        else:
+            sql = (f"SELECT d.id, ts_rank(d.tsv, to_tsquery('simple', ?)) AS score FROM search_documents d "
+                   f"WHERE {condition} ORDER BY score DESC, d.id LIMIT ? OFFSET ?")
+            return [(int(i), float(s)) for i, s in self._rows(sql, [query, query, limit, offset])]
+        return [(int(i), float(s)) for i, s in self._rows(sql, [query, limit, offset])]
+
+    def _ranked_passing(self, terms: list[str], allowed: np.ndarray, columns: Columns, wanted: int) -> list[tuple[int, float]]:
+        """The best ``wanted`` text matches among allowed rows: ranked pages are read until
+        enough pass (most filters keep many of the best matches)."""
+        found: list[tuple[int, float]] = []
+        fetch, offset = max(wanted * 4, 400), 0
+        while True:
+            page = self._ranked(terms, fetch, offset)
+            rows = columns.rows_of(i for i, _ in page)
+            passing = set(columns.ids[rows[allowed[rows]]].tolist()) if len(rows) else set()
+            found += [(i, s) for i, s in page if i in passing]
+            if len(found) >= wanted or len(page) < fetch:
+                return found[:wanted]
+            offset += fetch
+            fetch *= 4
 
     # --- reading ----------------------------------------------------------------------------
 
     def lexical(self, terms: list[str], conditions: Conditions, limit: int) -> list[Candidate]:
         if not terms:
             return []
-        where, params = self._where(conditions)
-        extra_where = "".join(f" AND {c}" for c in where)
-        if self.dialect == "sqlite":
-            rows = self._rows(
-                "SELECT d.id, -bm25(search_fts) AS score, d.category, d.subcategory FROM search_fts "
-                f"JOIN search_documents d ON d.id = search_fts.rowid WHERE search_fts MATCH ?{extra_where} "
-                "ORDER BY bm25(search_fts), d.id LIMIT ?",
-                [" OR ".join(f'"{t}"' for t in terms), *params, limit],
-            )
-        else:
-            rows = self._rows(
-                "SELECT d.id, ts_rank(d.tsv, q) AS score, d.category, d.subcategory "
-                f"FROM search_documents d, to_tsquery('simple', ?) q WHERE d.tsv @@ q{extra_where} "
-                "ORDER BY score DESC, d.id LIMIT ?",
-                [" | ".join(terms), *params, limit],
-            )
-        return [Candidate(int(i), float(s), c, sub) for i, s, c, sub in rows]
+        columns = self._sync()
+        allowed = columns.mask(conditions)
+        return [Candidate(i, s, *columns.label(i)) for i, s in self._ranked_passing(terms, allowed, columns, limit)]
 
     def semantic(self, vector: np.ndarray, conditions: Conditions, k: int) -> list[Candidate]:
         source = self._vectors() if self._vectors else None
         if source is None or len(source) == 0:
             return []
+        columns = self._sync()
+        allowed = columns.mask(conditions)
         fetch = min(k * 2, len(source))
         while True:
             ids, scores = source.search(vector, fetch)
-            score_of = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-            rows = self._rows_for(list(score_of), conditions, "d.id, d.category, d.subcategory")
-            found = sorted((Candidate(int(i), float(score_of[i]), c, s) for i, c, s in rows), key=lambda c: (-c.score, c.id))
+            found = []
+            for doc_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
+                rows = columns.rows_of([doc_id])
+                if len(rows) and allowed[rows[0]]:
+                    found.append(Candidate(int(doc_id), float(score), *columns.label(doc_id)))
             if len(found) >= k or fetch >= len(source):
-                return found[:k]
+                return sorted(found, key=lambda c: (-c.score, c.id))[:k]
             fetch = min(fetch * 4, len(source))
 
-    def _rows_for(self, ids: Sequence[int], conditions: Conditions, columns: str) -> list[tuple[Any, ...]]:
-        out: list[tuple[Any, ...]] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            where, params = self._where(conditions)
-            clauses = [f"d.id IN ({', '.join('?' * len(chunk))})", *where]
-            out += self._rows(f"SELECT {columns} FROM search_documents d WHERE {' AND '.join(clauses)}", [*chunk, *params])
-        return out
-
     def passing(self, ids: Sequence[int], conditions: Conditions) -> set[int]:
-        return {int(r[0]) for r in self._rows_for(ids, conditions, "d.id")}
+        columns = self._sync()
+        rows = columns.rows_of(ids)
+        if not len(rows):
+            return set()
+        return {int(i) for i in columns.ids[rows[columns.mask(conditions)[rows]]]}
 
     def total(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions) -> int:
-        return int(self._select("count(*)", terms, extra, conditions)[0][0])
+        columns = self._sync()
+        return int((self._match_mask(columns, terms, extra) & columns.mask(conditions)).sum())
 
     def ordered(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions, sort: str,
                 offset: int, limit: int, exclude: Sequence[int] = ()) -> list[int]:
+        columns = self._sync()
+        allowed = columns.mask(conditions)
         if sort == "lexical":
             if not terms:
                 return []
-            where, params = self._where(conditions)
             if exclude:
-                where.append(f"d.id NOT IN ({', '.join('?' * len(exclude))})")
-                params += list(exclude)
-            extra_where = "".join(f" AND {c}" for c in where)
-            if self.dialect == "sqlite":
-                sql = ("SELECT d.id FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
-                       f"WHERE search_fts MATCH ?{extra_where} ORDER BY bm25(search_fts), d.id LIMIT ? OFFSET ?")
-                query = " OR ".join(f'"{t}"' for t in terms)
-            else:
-                sql = ("SELECT d.id FROM search_documents d, to_tsquery('simple', ?) q "
-                       f"WHERE d.tsv @@ q{extra_where} ORDER BY ts_rank(d.tsv, q) DESC, d.id LIMIT ? OFFSET ?")
-                query = " | ".join(terms)
-            return [int(r[0]) for r in self._rows(sql, [query, *params, limit, offset])]
-        if sort not in _ORDER:
-            raise ValueError(f"unknown sort {sort!r}")
-        rows = self._select("d.id", terms, extra, conditions, f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?", [limit, offset])
-        return [int(r[0]) for r in rows]
+                allowed &= ~columns.mask_of(exclude)
+            ranked = self._ranked_passing(terms, allowed, columns, offset + limit)
+            return [i for i, _ in ranked[offset : offset + limit]]
+        return columns.order(self._match_mask(columns, terms, extra) & allowed, sort, offset, limit)
 
     def facets(self, terms: list[str] | None, extra: Sequence[int], per_field: Mapping[str, Conditions]) -> dict[str, dict[str, int]]:
-        # Fields under the same conditions (every field without an active filter) share a query.
-        groups: dict[Conditions, list[str]] = defaultdict(list)
+        columns = self._sync()
+        found = self._match_mask(columns, terms, extra)
+        masks: dict[Conditions, np.ndarray] = {}
+        out = {}
         for name, cond in per_field.items():
-            groups[cond].append(name)
-        out: dict[str, dict[str, int]] = {}
-        for cond, names in groups.items():
-            term_fields = [n for n in names if n not in ("price", "published")]
-            if term_fields:
-                set_clauses, set_params = self._set(terms, extra)
-                where, params = self._where(cond)
-                clauses = [f"t.field IN ({', '.join('?' * len(term_fields))})", *set_clauses, *where]
-                rows = self._rows(
-                    "SELECT t.field, t.value, count(*) FROM search_terms t JOIN search_documents d ON d.id = t.doc_id "
-                    f"WHERE {' AND '.join(clauses)} GROUP BY t.field, t.value",
-                    [*term_fields, *set_params, *params],
-                )
-                for name in term_fields:
-                    out[name] = {}
-                for name, value, count in rows:
-                    out[name][value] = int(count)
-            if "price" in names:
-                cases = " ".join(
-                    f"WHEN d.price < {high} THEN '{key}'" for key, _low, high in PRICE_BUCKETS if high is not None
-                )
-                set_clauses, set_params = self._set(terms, extra)
-                where, params = self._where(cond)
-                clauses = ["d.price IS NOT NULL", "d.price >= 0", *set_clauses, *where]
-                rows = self._rows(
-                    f"SELECT CASE {cases} ELSE '{PRICE_BUCKETS[-1][0]}' END AS bucket, count(*) "
-                    f"FROM search_documents d WHERE {' AND '.join(clauses)} GROUP BY bucket",
-                    [*set_params, *params],
-                )
-                out["price"] = {bucket: int(count) for bucket, count in rows}
-            if "published" in names:
-                sums = ", ".join(
-                    "sum(CASE WHEN d.published_on >= ? THEN 1 ELSE 0 END)" for _key, _low, _days in PUBLISHED_BUCKETS
-                )
-                since = [published_since(key, cond.as_of) for key, _low, _days in PUBLISHED_BUCKETS]
-                set_clauses, set_params = self._set(terms, extra)
-                where, params = self._where(cond)
-                clauses = set_clauses + where
-                sql = f"SELECT {sums} FROM search_documents d" + (f" WHERE {' AND '.join(clauses)}" if clauses else "")
-                row = self._rows(sql, [*since, *set_params, *params])[0]
-                out["published"] = {key: int(n or 0) for (key, _l, _d), n in zip(PUBLISHED_BUCKETS, row, strict=True)}
+            if cond not in masks:
+                masks[cond] = found & columns.mask(cond)
+            out[name] = columns.counts(masks[cond], name, cond.as_of)
         return out
 
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
         out = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
-            rows = self._rows(f"SELECT id, title, body FROM search_documents WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            rows = self._rows(
+                f"SELECT id, title, body FROM search_documents WHERE visible = ? AND id IN ({', '.join('?' * len(chunk))})",
+                [True, *chunk],
+            )
             out.update({int(i): Stored(int(i), t, b) for i, t, b in rows})
         return out

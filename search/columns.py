@@ -1,0 +1,180 @@
+"""Filters, facet counts and field sorts over every document, in memory, with numpy.
+
+The embedded backend keeps one :class:`Columns` per process, loaded from its table and kept in
+step by a change counter; full-text matching stays in the database (FTS5 / tsvector), every
+other question is a vectorised operation over ~100k rows (well under a millisecond per facet),
+where the same questions in SQL took seconds.
+
+Rows are never removed, only hidden (``visible`` False), so row numbers stay stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from search.model import PRICE_BUCKETS, PUBLISHED_BUCKETS
+from search.terms import TERM_FIELDS, Conditions, published_since
+
+NUMERIC = ("amount_min", "amount_max", "price", "starts_on", "until", "published_on")
+_EPOCH = date(1970, 1, 1)
+
+
+def day_number(value: date) -> int:
+    return (value - _EPOCH).days
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the columns hold of one document: its keyword terms, numbers (dates as day
+    numbers) and whether it is shown at all."""
+
+    id: int
+    category: str
+    subcategory: str | None
+    terms: Mapping[str, Sequence[str]]
+    numbers: Mapping[str, float | None]
+    visible: bool
+
+
+class Columns:
+    def __init__(self, capacity: int = 1024) -> None:
+        self._row_of: dict[int, int] = {}
+        self.ids = np.zeros(capacity, np.int64)
+        self.visible = np.zeros(capacity, bool)
+        self.numbers = {name: np.full(capacity, np.nan) for name in NUMERIC}
+        self._values: dict[str, dict[str, int]] = {name: {} for name in TERM_FIELDS}
+        self._matrix: dict[str, np.ndarray] = {name: np.zeros((capacity, 8), bool) for name in TERM_FIELDS}
+        self.rows = 0
+        self._labels: list[tuple[str, str | None]] = []
+
+    def __len__(self) -> int:
+        return int(self.visible[: self.rows].sum())
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _grow(self, needed: int) -> None:
+        capacity = len(self.ids)
+        if needed <= capacity:
+            return
+        new = max(needed, capacity * 2)
+        self.ids = np.resize(self.ids, new)
+        self.visible = np.concatenate([self.visible, np.zeros(new - capacity, bool)])
+        for name in NUMERIC:
+            self.numbers[name] = np.concatenate([self.numbers[name], np.full(new - capacity, np.nan)])
+        for name, matrix in self._matrix.items():
+            self._matrix[name] = np.vstack([matrix, np.zeros((new - capacity, matrix.shape[1]), bool)])
+
+    def _column(self, name: str, value: str) -> int:
+        values = self._values[name]
+        column = values.get(value)
+        if column is None:
+            column = values[value] = len(values)
+            matrix = self._matrix[name]
+            if column >= matrix.shape[1]:
+                self._matrix[name] = np.hstack([matrix, np.zeros((matrix.shape[0], matrix.shape[1]), bool)])
+        return column
+
+    def apply(self, rows: Iterable[Row]) -> None:
+        """Add or replace rows (by id)."""
+        rows = list(rows)
+        self._grow(self.rows + len(rows))
+        for row in rows:
+            index = self._row_of.get(row.id)
+            if index is None:
+                index = self._row_of[row.id] = self.rows
+                self.rows += 1
+                self.ids[index] = row.id
+                self._labels.append((row.category, row.subcategory))
+            self._labels[index] = (row.category, row.subcategory)
+            self.visible[index] = row.visible
+            for name in NUMERIC:
+                value = row.numbers.get(name)
+                self.numbers[name][index] = np.nan if value is None else float(value)
+            for name in TERM_FIELDS:
+                self._matrix[name][index, :] = False
+                for term in row.terms.get(name, ()):
+                    column = self._column(name, term)  # may widen the matrix: look it up after
+                    self._matrix[name][index, column] = True
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def label(self, doc_id: int) -> tuple[str, str | None]:
+        """(category, subcategory) of a known document."""
+        return self._labels[self._row_of[doc_id]]
+
+    def rows_of(self, ids: Iterable[int]) -> np.ndarray:
+        """Row numbers of the known ids (unknown ones left out)."""
+        found = [self._row_of[i] for i in ids if i in self._row_of]
+        return np.asarray(found, dtype=np.int64)
+
+    def mask_of(self, ids: Iterable[int]) -> np.ndarray:
+        mask = np.zeros(self.rows, bool)
+        mask[self.rows_of(ids)] = True
+        return mask
+
+    def mask(self, conditions: Conditions) -> np.ndarray:
+        """Visible rows passing every condition."""
+        mask = self.visible[: self.rows].copy()
+        for name, wanted in conditions.terms:
+            columns = [self._values[name][v] for v in wanted if v in self._values[name]]
+            if not columns:
+                return np.zeros(self.rows, bool)
+            mask &= self._matrix[name][: self.rows, columns].any(axis=1)
+        for r in conditions.ranges:
+            values = self.numbers[r.field][: self.rows]
+            present = ~np.isnan(values)
+            inside = present.copy()
+            with np.errstate(invalid="ignore"):
+                if r.low is not None:
+                    inside &= values >= _number(r.low)
+                if r.high is not None:
+                    inside &= values <= _number(r.high)
+            mask &= (inside | ~present) if r.missing else inside
+        return mask
+
+    def counts(self, mask: np.ndarray, field: str, as_of: date) -> dict[str, int]:
+        """Documents per value (term fields) or per band (``price``, ``published``)."""
+        if field == "price":
+            prices = self.numbers["price"][: self.rows][mask]
+            prices = prices[~np.isnan(prices) & (prices >= 0)]
+            out = {}
+            for key, low, high in PRICE_BUCKETS:
+                inside = prices >= low if high is None else (prices >= low) & (prices < high)
+                if inside.any():  # like a GROUP BY: only bands that hold a document
+                    out[key] = int(inside.sum())
+            return out
+        if field == "published":
+            days = self.numbers["published_on"][: self.rows][mask]
+            days = days[~np.isnan(days)]
+            return {key: int((days >= day_number(published_since(key, as_of))).sum()) for key, _l, _d in PUBLISHED_BUCKETS}
+        values = self._values[field]
+        if not values:
+            return {}
+        totals = self._matrix[field][: self.rows][mask, : len(values)].sum(axis=0)
+        return {value: int(totals[column]) for value, column in values.items() if totals[column]}
+
+    def order(self, mask: np.ndarray, sort: str, offset: int, limit: int) -> list[int]:
+        """Ids of the masked rows sorted by a field (missing values last, ties by id)."""
+        rows = np.flatnonzero(mask)
+        ids = self.ids[rows]
+        if sort == "newest":
+            key = self.numbers["published_on"][rows]
+            order = np.lexsort((-ids, np.nan_to_num(-key, nan=np.inf)))
+        elif sort == "deadline":
+            key = self.numbers["until"][rows]
+            order = np.lexsort((ids, np.nan_to_num(key, nan=np.inf)))
+        elif sort == "amount":
+            key = self.numbers["amount_max"][rows]
+            order = np.lexsort((ids, np.nan_to_num(-key, nan=np.inf)))
+        else:
+            raise ValueError(f"unknown sort {sort!r}")
+        return [int(i) for i in ids[order[offset : offset + limit]]]
+
+
+
+def _number(value: int | date) -> float:
+    return float(day_number(value)) if isinstance(value, date) else float(value)
