@@ -164,9 +164,11 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     for command in (import_command, export_command):
         app.cli.add_command(command)
+    from marketplace.events.cli import events_cli
     from marketplace.recommendations.cli import COMMANDS
     from marketplace.search.cli import search_cli
 
     for command in COMMANDS:
         app.cli.add_command(command)
     app.cli.add_command(search_cli)
+    app.cli.add_command(events_cli)

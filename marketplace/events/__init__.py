@@ -1,0 +1,1 @@
+"""Matchmaking events: scheduling the meetings that participants asked for."""
