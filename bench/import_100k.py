@@ -30,6 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import replace_section  # noqa: E402
 
 from marketplace.reference import CHARSET, CITIES, check_character  # noqa: E402
 
@@ -277,11 +280,7 @@ def report(counts: dict[str, int], results: dict[str, Any], host: dict[str, str]
 
 
 def write_results(section: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(HEADING, section, RESULTS)
 
 
 def main() -> None:

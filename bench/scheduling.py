@@ -38,6 +38,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import replace_section  # noqa: E402
 
 from matching.scheduling import load_problem, solve, validate_solution  # noqa: E402
 
@@ -231,12 +234,7 @@ def report(rows: list[dict[str, Any]], trip: dict[str, Any], host: dict[str, str
 
 
 def write_results(section: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section (the file is
-    read right before writing: other benchmarks may have changed it meanwhile)."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _m: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(HEADING, section, RESULTS)
 
 
 def main() -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from matching import text as matching_text
-from search.model import MAX_QUERY_CHARS
+from search.model import MAX_QUERY_CHARS, Document
 
 _CONCEPT = re.compile(r"^§(\d+)$")
 # Only letters, digits and CJK survive into index terms: nothing a query parser could read as
@@ -31,13 +32,21 @@ def _term(token: str) -> str:
 def terms(text: str) -> list[str]:
     """Index terms of a text, in order (repeats kept: they count in BM25)."""
     text = unicodedata.normalize("NFKC", text or "")
-    return [t for t in (_term(tok) for tok in matching_text.expanded_tokens(text)) if t]
+    return index_terms(matching_text.expanded_tokens(text))
 
 
-def document_text(title: str, body: str) -> str:
-    """What every backend indexes for a document: space-separated terms, title first. (Giving
-    the title extra weight was tried and did not help on the development sample.)"""
-    return " ".join(terms(f"{title}。{body}"))
+def index_terms(tokens: Iterable[str]) -> list[str]:
+    """Index terms from tokens of :func:`matching.text.expanded_tokens` (e.g. cached ones)."""
+    return [t for t in (_term(tok) for tok in tokens) if t]
+
+
+def document_text(document: Document) -> str:
+    """What every backend indexes for a document: space-separated terms of title and body
+    (``document.terms`` when given). Giving the title extra weight was tried and did not help
+    on the development sample."""
+    if document.terms is not None:
+        return " ".join(document.terms)
+    return " ".join(terms(f"{document.title}。{document.body}"))
 
 
 def query_terms(text: str) -> list[str]:

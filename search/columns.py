@@ -43,6 +43,7 @@ class Row:
 class Columns:
     def __init__(self, capacity: int = 1024) -> None:
         self._row_of: dict[int, int] = {}
+        self._lookup = np.full(1024, -1, np.int64)  # id -> row, for vectorised lookups
         self.ids = np.zeros(capacity, np.int64)
         self.visible = np.zeros(capacity, bool)
         self.numbers = {name: np.full(capacity, np.nan) for name in NUMERIC}
@@ -86,6 +87,11 @@ class Columns:
             index = self._row_of.get(row.id)
             if index is None:
                 index = self._row_of[row.id] = self.rows
+                if row.id >= len(self._lookup):
+                    grown = np.full(max(row.id + 1, len(self._lookup) * 2), -1, np.int64)
+                    grown[: len(self._lookup)] = self._lookup
+                    self._lookup = grown
+                self._lookup[row.id] = index
                 self.rows += 1
                 self.ids[index] = row.id
                 self._labels.append((row.category, row.subcategory))
@@ -106,12 +112,21 @@ class Columns:
         """(category, subcategory) of a known document."""
         return self._labels[self._row_of[doc_id]]
 
-    def rows_of(self, ids: Iterable[int]) -> np.ndarray:
-        """Row numbers of the known ids (unknown ones left out)."""
-        found = [self._row_of[i] for i in ids if i in self._row_of]
-        return np.asarray(found, dtype=np.int64)
+    def rows_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
+        """Row numbers of the known ids, in order (unknown ones left out)."""
+        ids = np.fromiter(ids, np.int64) if not isinstance(ids, np.ndarray) else ids.astype(np.int64, copy=False)
+        ids = ids[(ids >= 0) & (ids < len(self._lookup))]
+        rows = self._lookup[ids]
+        return rows[rows >= 0]
 
-    def mask_of(self, ids: Iterable[int]) -> np.ndarray:
+    def lookup(self, ids: np.ndarray) -> np.ndarray:
+        """Row of each id, -1 where unknown (same length as ``ids``)."""
+        out = np.full(len(ids), -1, np.int64)
+        inside = (ids >= 0) & (ids < len(self._lookup))
+        out[inside] = self._lookup[ids[inside]]
+        return out
+
+    def mask_of(self, ids: Iterable[int] | np.ndarray) -> np.ndarray:
         mask = np.zeros(self.rows, bool)
         mask[self.rows_of(ids)] = True
         return mask

@@ -50,6 +50,8 @@ class Document:
     verified: bool = False
     visible: bool = True
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # The analysed terms of title and body when already known (a cache); else computed.
+    terms: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -152,11 +152,12 @@ class MatchingStore:
                 self._cache = EmbeddingCache(path, self.encoder.name, self.encoder.dim)
         return self._cache
 
-    def _tokenize_many(self, texts: list[str]) -> list[list[str]]:
+    def tokenize_many(self, texts: list[str]) -> list[list[str]]:
+        """Expanded tokens of texts, from the token cache (computed and cached when new)."""
         return self.cache.tokens(texts, matching_text.expanded_tokens, matching_text.tokenizer_version())
 
     def _new_recommender(self) -> Recommender:
-        return Recommender(self.encoder, vocabulary(), tokenize_many=self._tokenize_many)
+        return Recommender(self.encoder, vocabulary(), tokenize_many=self.tokenize_many)
 
     @property
     def recommender(self) -> Recommender:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,11 +24,12 @@ from listings.models import Listing
 from marketplace.extensions import db
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.service import get_store
+from marketplace.recommendations.store import listing_text
 from marketplace.search.models import SearchOutboxEntry
 from marketplace.search.outbox import PENDING, enqueue
 from marketplace.timeutil import utcnow
 from matching.taxonomy import SUBCATEGORY_DESCRIPTIONS
-from search import BackendUnavailable, Document, SearchBackend, SearchEngine
+from search import BackendUnavailable, Document, SearchBackend, SearchEngine, analysis
 from search.backends.sql import SqlBackend
 
 log = logging.getLogger(__name__)
@@ -110,16 +112,30 @@ def _load(session: Session, ids: list[int]) -> dict[int, Listing]:
     return {row.id: row for row in rows}
 
 
+def _terms(listings: list[Listing]) -> list[tuple[str, ...]]:
+    """Index terms of each listing from the matcher's token cache: the listing's own text is
+    analysed once for matching and search alike (jieba is the slow part of indexing), plus its
+    organization's name."""
+    store = get_store()
+    own = store.tokenize_many([listing_text(row) for row in listings])
+    names = sorted({row.organization.name for row in listings})
+    by_name = dict(zip(names, store.tokenize_many(names), strict=True))
+    return [tuple(analysis.index_terms([*tokens, *by_name[row.organization.name]]))
+            for row, tokens in zip(listings, own, strict=True)]
+
+
 def _documents(session: Session, listings: list[Listing], with_vectors: bool) -> list[Document]:
     vectors: dict[int, np.ndarray] = {}
+    store = get_store()
     if with_vectors and listings:
-        store = get_store()
         store.sync(session)
         index = store.recommender.listing_vectors
         known = [row.id for row in listings if row.id in index]
         if known:
             vectors = dict(zip(known, index.vectors_of(known), strict=True))
-    return [document_of(row, vectors.get(row.id)) for row in listings]
+    visible = [row for row in listings if is_on_offer(row)]
+    terms = dict(zip((row.id for row in visible), _terms(visible), strict=True)) if visible else {}
+    return [replace(document_of(row, vectors.get(row.id)), terms=terms.get(row.id)) for row in listings]
 
 
 def _needs_vectors(backend: SearchBackend) -> bool:

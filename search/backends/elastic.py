@@ -69,7 +69,7 @@ def _source(doc: Document) -> dict[str, Any]:
         "id": doc.id,
         "title": doc.title,
         "body": doc.body,
-        "terms": analysis.document_text(doc.title, doc.body),
+        "terms": analysis.document_text(doc),
         **document_terms(doc),
     }
     for name in (*_NUMBERS, *_DATES):
@@ -184,6 +184,7 @@ class ElasticBackend:
     def _mappings(self) -> dict[str, Any]:
         return {
             "dynamic": "strict",
+            "_source": {"excludes": ["vector"]},  # searched, never read back: half the index size
             "properties": {
                 "id": {"type": "long"},
                 "terms": {"type": "text", "analyzer": "whitespace"},

@@ -64,8 +64,7 @@ class SqlBackend:
         self._lock = threading.RLock()
         self._columns = Columns()
         self._seq = 0
-        self._stored_rows = 0
-        self._matches: dict[tuple[str, ...], np.ndarray] = {}
+        self._matches: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -116,7 +115,7 @@ class SqlBackend:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.id, d.title if d.visible else "", d.body if d.visible else "", d.category, d.subcategory,
               d.amount_min, d.amount_max, d.price, d.starts_on, d.until, d.published_on, d.verified,
-              analysis.document_text(d.title, d.body) if d.visible else "",
+              analysis.document_text(d) if d.visible else "",
               json.dumps(document_terms(d), ensure_ascii=False), d.visible, seq) for d in documents],
         )
         visible = [(d.id,) for d in documents if d.visible]
@@ -158,14 +157,12 @@ class SqlBackend:
     # --- the in-memory columns --------------------------------------------------------------
 
     def _sync(self) -> Columns:
-        """Apply rows changed since the last look (by any process); reload everything when the
-        table shrank (a rolled-back insert, or rows removed by hand)."""
+        """Apply rows changed since the last look (by any process: ``seq`` only grows)."""
         with self._lock:
-            newest, stored = self._rows("SELECT max(seq), count(*) FROM search_documents")[0]
-            newest, stored = int(newest or 0), int(stored or 0)
-            if stored < self._stored_rows:
-                self._columns, self._seq, self._stored_rows = Columns(), 0, 0
-            if newest <= self._seq and stored == self._stored_rows:
+            newest = int(self._rows("SELECT max(seq) FROM search_documents")[0][0] or 0)
+            if newest < self._seq:  # the table was rebuilt under us: start again
+                self._columns, self._seq = Columns(), 0
+            if newest == self._seq:
                 return self._columns
             rows = self._rows(
                 "SELECT id, category, subcategory, facets, amount_min, amount_max, price, starts_on, until, "
@@ -179,7 +176,7 @@ class SqlBackend:
                     bool(visible))
                 for i, cat, sub, facets, a_min, a_max, price, starts, until, published, visible in rows
             )
-            self._seq, self._stored_rows = newest, stored
+            self._seq = newest
             self._matches.clear()
             return self._columns
 
@@ -190,53 +187,51 @@ class SqlBackend:
             return "search_fts MATCH ?", " OR ".join(f'"{t}"' for t in terms)
         return "d.tsv @@ to_tsquery('simple', ?)", " | ".join(terms)
 
+    def _scored(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Every document holding a term, with its text rank (higher is better), in one pass
+        over the full-text index; cached per query until the next change."""
+        key = tuple(terms)
+        found = self._matches.get(key)
+        if found is None:
+            condition, query = self._fts(terms)
+            if self.dialect == "sqlite":
+                sql = f"SELECT rowid, -bm25(search_fts) FROM search_fts WHERE {condition}"
+                rows = self._rows(sql, [query])
+            else:
+                sql = (f"SELECT d.id, ts_rank(d.tsv, to_tsquery('simple', ?)) FROM search_documents d "
+                       f"WHERE {condition}")
+                rows = self._rows(sql, [query, query])
+            ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+            scores = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+            if len(self._matches) >= _MATCH_CACHE:
+                self._matches.pop(next(iter(self._matches)))
+            found = self._matches[key] = (ids, scores)
+        return found
+
     def _match_mask(self, columns: Columns, terms: list[str] | None, extra: Sequence[int]) -> np.ndarray:
         """Rows of the result set: every visible document (terms None), or those holding a
         term plus the ``extra`` ids."""
         if terms is None:
             return columns.visible[: columns.rows].copy()
-        key = tuple(terms)
-        ids = self._matches.get(key)
-        if ids is None:
-            ids = np.zeros(0, np.int64)
-            if terms:
-                condition, query = self._fts(terms)
-                sql = ("SELECT rowid FROM search_fts WHERE " + condition if self.dialect == "sqlite"
-                       else "SELECT d.id FROM search_documents d WHERE " + condition)
-                ids = np.asarray([r[0] for r in self._rows(sql, [query])], dtype=np.int64)
-            if len(self._matches) >= _MATCH_CACHE:
-                self._matches.pop(next(iter(self._matches)))
-            self._matches[key] = ids
-        mask = columns.mask_of(ids.tolist())
+        mask = columns.mask_of(self._scored(terms)[0]) if terms else np.zeros(columns.rows, bool)
         if extra:
-            mask |= columns.mask_of(extra)
+            mask |= columns.mask_of(np.asarray(extra, np.int64))
         return mask & columns.visible[: columns.rows]
 
-    def _ranked(self, terms: list[str], limit: int, offset: int = 0) -> list[tuple[int, float]]:
-        condition, query = self._fts(terms)
-        if self.dialect == "sqlite":
-            sql = (f"SELECT rowid, -bm25(search_fts) FROM search_fts WHERE {condition} "
-                   "ORDER BY bm25(search_fts), rowid LIMIT ? OFFSET ?")
-        else:
-            sql = (f"SELECT d.id, ts_rank(d.tsv, to_tsquery('simple', ?)) AS score FROM search_documents d "
-                   f"WHERE {condition} ORDER BY score DESC, d.id LIMIT ? OFFSET ?")
-            return [(int(i), float(s)) for i, s in self._rows(sql, [query, query, limit, offset])]
-        return [(int(i), float(s)) for i, s in self._rows(sql, [query, limit, offset])]
-
     def _ranked_passing(self, terms: list[str], allowed: np.ndarray, columns: Columns, wanted: int) -> list[tuple[int, float]]:
-        """The best ``wanted`` text matches among allowed rows: ranked pages are read until
-        enough pass (most filters keep many of the best matches)."""
-        found: list[tuple[int, float]] = []
-        fetch, offset = max(wanted * 4, 400), 0
-        while True:
-            page = self._ranked(terms, fetch, offset)
-            rows = columns.rows_of(i for i, _ in page)
-            passing = set(columns.ids[rows[allowed[rows]]].tolist()) if len(rows) else set()
-            found += [(i, s) for i, s in page if i in passing]
-            if len(found) >= wanted or len(page) < fetch:
-                return found[:wanted]
-            offset += fetch
-            fetch *= 4
+        """The best ``wanted`` text matches among allowed rows (ties by id)."""
+        ids, scores = self._scored(terms)
+        if not len(ids):
+            return []
+        rows = columns.lookup(ids)
+        keep = rows >= 0
+        keep[keep] = allowed[rows[keep]]
+        ids, scores = ids[keep], scores[keep]
+        if len(ids) > wanted:
+            top = np.argpartition(-scores, wanted - 1)[:wanted]
+            ids, scores = ids[top], scores[top]
+        order = np.lexsort((ids, -scores))
+        return [(int(ids[i]), float(scores[i])) for i in order]
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -256,13 +251,12 @@ class SqlBackend:
         fetch = min(k * 2, len(source))
         while True:
             ids, scores = source.search(vector, fetch)
-            found = []
-            for doc_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
-                rows = columns.rows_of([doc_id])
-                if len(rows) and allowed[rows[0]]:
-                    found.append(Candidate(int(doc_id), float(score), *columns.label(doc_id)))
-            if len(found) >= k or fetch >= len(source):
-                return sorted(found, key=lambda c: (-c.score, c.id))[:k]
+            rows = columns.lookup(np.asarray(ids, np.int64))
+            keep = rows >= 0
+            keep[keep] = allowed[rows[keep]]
+            if keep.sum() >= k or fetch >= len(source):
+                order = np.lexsort((ids[keep], -scores[keep]))[:k]
+                return [Candidate(int(ids[keep][i]), float(scores[keep][i]), *columns.label(int(ids[keep][i]))) for i in order]
             fetch = min(fetch * 4, len(source))
 
     def passing(self, ids: Sequence[int], conditions: Conditions) -> set[int]:
