@@ -33,6 +33,7 @@ from marketplace.reference import (
     is_region,
     normalize_credit_code,
 )
+from matching.schema_refs import inline_refs
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "records.schema.json"
 RECORD_TYPES = ("organization", "listing", "need")
@@ -53,23 +54,12 @@ def records_schema() -> dict[str, Any]:
         return json.load(f)  # type: ignore[no-any-return]
 
 
-def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
-    """The schema with every local ``$ref`` replaced by its target (faster to validate)."""
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            return _inline(defs[ref.rsplit("/", 1)[1]], defs)
-        return {k: _inline(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    return node
-
 
 @cache
 def type_schema(record_type: str) -> dict[str, Any]:
     """The self-contained JSON Schema of one record type (organization, listing or need)."""
     defs = records_schema()["$defs"]
-    return _inline(defs[record_type], defs)  # type: ignore[no-any-return]
+    return inline_refs(defs[record_type], defs)  # type: ignore[no-any-return]
 
 
 @cache

@@ -5,18 +5,16 @@ fusion are scored in the same run, on the same backend, for comparison."""
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 
-from marketplace.recommendations.evaluation import read_qrels
+from marketplace.recommendations.evaluation import labelled_app, read_qrels
 from matching import ndcg_at, recall_at
 from search import Filters, SearchRequest
 from search.analysis import query_terms
@@ -42,78 +40,56 @@ def evaluate(records: Path, qrels: Path, as_of: date, cache_instance: Path, mode
              elasticsearch_url: str = "", k: int = 10) -> dict[str, SearchScores]:
     """nDCG@k and recall@k per method. Raises ImportFailed for bad records, ValueError for bad
     judgments, BackendUnavailable when Elasticsearch is asked for and unreachable."""
-    from flask_migrate import upgrade
-
-    from listings.importer import import_records
     from listings.models import Listing, Need
-    from marketplace import create_app
     from marketplace.extensions import db
-    from marketplace.recommendations import service
-    from marketplace.recommendations.store import MatchingStore
     from marketplace.search import indexing
 
     grades = read_qrels(qrels)
     index = f"marketplace-evaluate-{uuid.uuid4().hex[:8]}"
-    with tempfile.TemporaryDirectory(prefix="marketplace-search-eval-") as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/eval.db", "MATCHING_MODEL": model,
-                          "ELASTICSEARCH_URL": elasticsearch_url, "ELASTICSEARCH_INDEX": index})
-        with app.app_context():
-            upgrade()
-            import_records(db.session, records)
+    with labelled_app(records, cache_instance, model, ELASTICSEARCH_URL=elasticsearch_url, ELASTICSEARCH_INDEX=index) as store:
+        engine = indexing.get_engine()
+        backend = engine.backend
+        try:
+            indexing.reindex(db.session)
             db.session.commit()
-            # Reuse the embedding cache of the real instance: vectors are keyed by model and text.
-            app.extensions[service.EXTENSION] = MatchingStore(cache_instance, model)
-            try:
-                indexing.reindex(db.session)
-                db.session.commit()
-                engine = indexing.get_engine()
-                backend = engine.backend
-                external = dict(db.session.execute(select(Listing.id, Listing.external_id)).all())
-                needs = list(db.session.scalars(select(Need).where(Need.status == "published").order_by(Need.id)))
-                cond = conditions(Filters(), as_of)
-                service.get_store().sync(db.session)
+            external = dict(db.session.execute(select(Listing.id, Listing.external_id)).all())
+            needs = list(db.session.scalars(select(Need).where(Need.status == "published").order_by(Need.id)))
+            cond = conditions(Filters(), as_of)
+            store.sync(db.session)
 
-                def hybrid(text: str) -> list[int]:
-                    return engine.search(SearchRequest(text=text, as_of=as_of, per_page=k, facets=())).ids
+            def hybrid(text: str) -> list[int]:
+                return engine.search(SearchRequest(text=text, as_of=as_of, per_page=k, facets=())).ids
 
-                def lexical(text: str) -> list[int]:
-                    return [c.id for c in backend.lexical(query_terms(text), cond, k)]
+            def lexical(text: str) -> list[int]:
+                return [c.id for c in backend.lexical(query_terms(text), cond, k)]
 
-                def semantic(text: str) -> list[int]:
-                    vector = engine.query_vector(text)
-                    return [c.id for c in backend.semantic(vector, cond, k)] if vector is not None else []
+            def semantic(text: str) -> list[int]:
+                vector = engine.query_vector(text)
+                return [c.id for c in backend.semantic(vector, cond, k)] if vector is not None else []
 
-                def rrf(text: str) -> list[int]:
-                    vector = engine.query_vector(text)
-                    lex = [c.id for c in backend.lexical(query_terms(text), cond, 100)]
-                    sem = [c.id for c in backend.semantic(vector, cond, 100)] if vector is not None else []
-                    return _rrf([lex, sem])[:k]
+            def rrf(text: str) -> list[int]:
+                vector = engine.query_vector(text)
+                lex = [c.id for c in backend.lexical(query_terms(text), cond, 100)]
+                sem = [c.id for c in backend.semantic(vector, cond, 100)] if vector is not None else []
+                return _rrf([lex, sem])[:k]
 
-                methods: dict[str, Callable[[str], list[int]]] = {
-                    "search": hybrid, "lexical": lexical, "semantic": semantic, "rrf": rrf}
-                results: dict[str, SearchScores] = {}
-                for name, method in methods.items():
-                    values: list[tuple[float, float]] = []
-                    for need in needs:
-                        ranked = [external[i] for i in method(need.title)]
-                        judged = grades.get(need.external_id, {})
-                        values.append((ndcg_at(ranked, judged, k), recall_at(ranked, judged, k)))
-                    results[name] = SearchScores(
-                        ndcg=float(np.mean([v[0] for v in values])) if values else 0.0,
-                        recall=float(np.mean([v[1] for v in values])) if values else 0.0,
-                        queries=len(values),
-                    )
-            finally:
-                _drop_index(app, backend_name=app.config["ELASTICSEARCH_URL"] and "elasticsearch")
-                db.session.remove()
-                db.engine.dispose()
+            methods: dict[str, Callable[[str], list[int]]] = {
+                "search": hybrid, "lexical": lexical, "semantic": semantic, "rrf": rrf}
+            results: dict[str, SearchScores] = {}
+            for name, method in methods.items():
+                values: list[tuple[float, float]] = []
+                for need in needs:
+                    ranked = [external[i] for i in method(need.title)]
+                    judged = grades.get(need.external_id, {})
+                    values.append((ndcg_at(ranked, judged, k), recall_at(ranked, judged, k)))
+                results[name] = SearchScores(
+                    ndcg=float(np.mean([v[0] for v in values])) if values else 0.0,
+                    recall=float(np.mean([v[1] for v in values])) if values else 0.0,
+                    queries=len(values),
+                )
+        finally:
+            drop = getattr(backend, "drop", None)  # a temporary Elasticsearch index
+            if drop is not None:
+                drop()
     return results
 
-
-def _drop_index(app: Any, backend_name: str | None) -> None:
-    if not backend_name:
-        return
-    engine = app.extensions.get("search_engine")
-    drop = getattr(getattr(engine, "backend", None), "drop", None)
-    if drop is not None:
-        drop()

@@ -24,7 +24,7 @@ from listings.models import Listing
 from marketplace.extensions import db
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.service import get_store
-from marketplace.recommendations.store import listing_text
+from marketplace.recommendations.store import MatchingStore, listing_text
 from marketplace.search.models import SearchOutboxEntry
 from marketplace.search.outbox import PENDING, enqueue
 from marketplace.timeutil import utcnow
@@ -112,11 +112,10 @@ def _load(session: Session, ids: list[int]) -> dict[int, Listing]:
     return {row.id: row for row in rows}
 
 
-def _terms(listings: list[Listing]) -> list[tuple[str, ...]]:
+def _terms(store: MatchingStore, listings: list[Listing]) -> list[tuple[str, ...]]:
     """Index terms of each listing from the matcher's token cache: the listing's own text is
     analysed once for matching and search alike (jieba is the slow part of indexing), plus its
     organization's name."""
-    store = get_store()
     own = store.tokenize_many([listing_text(row) for row in listings])
     names = sorted({row.organization.name for row in listings})
     by_name = dict(zip(names, store.tokenize_many(names), strict=True))
@@ -134,7 +133,7 @@ def _documents(session: Session, listings: list[Listing], with_vectors: bool) ->
         if known:
             vectors = dict(zip(known, index.vectors_of(known), strict=True))
     visible = [row for row in listings if is_on_offer(row)]
-    terms = dict(zip((row.id for row in visible), _terms(visible), strict=True)) if visible else {}
+    terms = dict(zip((row.id for row in visible), _terms(store, visible), strict=True)) if visible else {}
     return [replace(document_of(row, vectors.get(row.id)), terms=terms.get(row.id)) for row in listings]
 
 

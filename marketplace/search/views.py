@@ -21,8 +21,7 @@ bp = Blueprint("search", __name__)
 
 
 def _link(args: dict[str, Any], **changes: Any) -> str:
-    merged = {**args, **changes}
-    merged = {k: v for k, v in merged.items() if v not in (None, "", [], 1) or (k == "page" and v != 1 and v)}
+    merged = {k: v for k, v in {**args, **changes}.items() if v not in (None, "", []) and not (k == "page" and v == 1)}
     return url_for("search.index") + ("?" + urlencode(merged, doseq=True) if merged else "")
 
 

@@ -19,6 +19,7 @@ from matching.scheduling.model import (
     Slot,
     Solution,
 )
+from matching.schema_refs import inline_refs
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "schedule.schema.json"
 
@@ -45,16 +46,6 @@ def _validator(kind: str) -> Any:
     return Draft202012Validator({**schema, "$ref": f"#/$defs/{kind}"})
 
 
-def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            return _inline(defs[ref.rsplit("/", 1)[1]], defs)
-        return {k: _inline(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    return node
-
 
 @cache
 def _fast_validator(kind: str) -> Any:
@@ -63,7 +54,7 @@ def _fast_validator(kind: str) -> Any:
     import fastjsonschema
 
     defs = _schema()["$defs"]
-    return fastjsonschema.compile(_inline(defs[kind], defs), use_default=False)
+    return fastjsonschema.compile(inline_refs(defs[kind], defs), use_default=False)
 
 
 def _where(path: Any) -> str:
