@@ -73,6 +73,8 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL", "").strip(),
         "ELASTICSEARCH_INDEX": os.environ.get("ELASTICSEARCH_INDEX", "marketplace-listings").strip(),
         "ELASTICSEARCH_TIMEOUT": float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5")),
+        # Embedded search: rank full text in memory (fast at 100k) or in the database (less memory).
+        "SEARCH_MEMORY_TEXT": _flag("SEARCH_MEMORY_TEXT", True),
         "CLI_LOCALE": os.environ.get("MARKETPLACE_CLI_LOCALE", "en"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

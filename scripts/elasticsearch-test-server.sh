@@ -4,7 +4,7 @@
 #   scripts/elasticsearch-test-server.sh [start]   start it (or find it running) and print http://127.0.0.1:PORT
 #   scripts/elasticsearch-test-server.sh stop      stop the server `start` started and remove its data
 #
-# PORT is 9200 unless ES_TEST_PORT says otherwise. The server is the integ-test zip from Maven Central
+# PORT is 9200 unless ES_TEST_PORT says otherwise; the heap is 512m unless ES_HEAP says otherwise. The server is the integ-test zip from Maven Central
 # (org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.7:zip: the server core without the
 # bundled JDK or most modules), fetched with mvn (or curl) and unpacked once under
 # ${MARKETPLACE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gd-sme-marketplace}/elasticsearch-8.19.7. Each start
@@ -214,7 +214,7 @@ EOF
     runner=()
     is_root && runner=(runuser -u "$ES_USER" --)
     exec setsid env -u JAVA_HOME ES_JAVA_HOME="$java_home" ES_PATH_CONF="$run/config" ES_TMPDIR="$run/tmp" \
-      ES_JAVA_OPTS="-Xms512m -Xmx512m" "${runner[@]}" "$home/bin/elasticsearch" -d -p "$run/elasticsearch.pid"
+      ES_JAVA_OPTS="-Xms${ES_HEAP:-512m} -Xmx${ES_HEAP:-512m}" "${runner[@]}" "$home/bin/elasticsearch" -d -p "$run/elasticsearch.pid"
   ) </dev/null >"$run/console.log" 2>&1 &
   launcher=$!
 fi

@@ -1,7 +1,7 @@
 """Filters, facet counts and field sorts over every document, in memory, with numpy.
 
 The embedded backend keeps one :class:`Columns` per process, loaded from its table and kept in
-step by a change counter; full-text matching stays in the database (FTS5 / tsvector), every
+step by a change counter; full-text matching is :mod:`search.inverted` (or the database), every
 other question is a vectorised operation over ~100k rows (well under a millisecond per facet),
 where the same questions in SQL took seconds.
 
@@ -51,6 +51,8 @@ class Columns:
         self._matrix: dict[str, np.ndarray] = {name: np.zeros((capacity, 8), bool) for name in TERM_FIELDS}
         self.rows = 0
         self._labels: list[tuple[str, str | None]] = []
+        # Per term field, the rows holding each value (CSR by value column), built on demand.
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return int(self.visible[: self.rows].sum())
@@ -82,6 +84,7 @@ class Columns:
     def apply(self, rows: Iterable[Row]) -> None:
         """Add or replace rows (by id)."""
         rows = list(rows)
+        self._postings.clear()
         self._grow(self.rows + len(rows))
         for row in rows:
             index = self._row_of.get(row.id)
@@ -108,6 +111,10 @@ class Columns:
 
     # --- reading ----------------------------------------------------------------------------
 
+    def row(self, doc_id: int) -> int:
+        """Row number of a known document."""
+        return self._row_of[doc_id]
+
     def label(self, doc_id: int) -> tuple[str, str | None]:
         """(category, subcategory) of a known document."""
         return self._labels[self._row_of[doc_id]]
@@ -131,6 +138,17 @@ class Columns:
         mask[self.rows_of(ids)] = True
         return mask
 
+    def _postings_of(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """(indptr, rows): the rows holding value column ``c`` are ``rows[indptr[c]:indptr[c + 1]]``."""
+        found = self._postings.get(field)
+        if found is None:
+            width = len(self._values[field])
+            columns, rows = np.nonzero(self._matrix[field][: self.rows, :width].T)
+            indptr = np.zeros(width + 1, np.int64)
+            np.cumsum(np.bincount(columns, minlength=width), out=indptr[1:])
+            found = self._postings[field] = (indptr, rows.astype(np.int32))
+        return found
+
     def mask(self, conditions: Conditions) -> np.ndarray:
         """Visible rows passing every condition."""
         mask = self.visible[: self.rows].copy()
@@ -138,7 +156,11 @@ class Columns:
             columns = [self._values[name][v] for v in wanted if v in self._values[name]]
             if not columns:
                 return np.zeros(self.rows, bool)
-            mask &= self._matrix[name][: self.rows, columns].any(axis=1)
+            indptr, rows = self._postings_of(name)
+            holding = np.zeros(self.rows, bool)
+            for column in columns:
+                holding[rows[indptr[column] : indptr[column + 1]]] = True
+            mask &= holding
         for r in conditions.ranges:
             values = self.numbers[r.field][: self.rows]
             present = ~np.isnan(values)
@@ -154,23 +176,31 @@ class Columns:
     def counts(self, mask: np.ndarray, field: str, as_of: date) -> dict[str, int]:
         """Documents per value (term fields) or per band (``price``, ``published``)."""
         if field == "price":
-            prices = self.numbers["price"][: self.rows][mask]
-            prices = prices[~np.isnan(prices) & (prices >= 0)]
+            prices = self.numbers["price"][: self.rows]
             out = {}
             for key, low, high in PRICE_BUCKETS:
-                inside = prices >= low if high is None else (prices >= low) & (prices < high)
-                if inside.any():  # like a GROUP BY: only bands that hold a document
-                    out[key] = int(inside.sum())
+                with np.errstate(invalid="ignore"):
+                    inside = prices >= low if high is None else (prices >= low) & (prices < high)
+                found = int(np.count_nonzero(inside & mask))
+                if found:  # like a GROUP BY: only bands that hold a document
+                    out[key] = found
             return out
         if field == "published":
-            days = self.numbers["published_on"][: self.rows][mask]
-            days = days[~np.isnan(days)]
-            return {key: int((days >= day_number(published_since(key, as_of))).sum()) for key, _l, _d in PUBLISHED_BUCKETS}
+            days = self.numbers["published_on"][: self.rows]
+            with np.errstate(invalid="ignore"):
+                return {key: int(np.count_nonzero(mask & (days >= day_number(published_since(key, as_of)))))
+                        for key, _l, _d in PUBLISHED_BUCKETS}
         values = self._values[field]
         if not values:
             return {}
-        totals = self._matrix[field][: self.rows][mask, : len(values)].sum(axis=0)
-        return {value: int(totals[column]) for value, column in values.items() if totals[column]}
+        indptr, rows = self._postings_of(field)
+        held = mask[rows]  # one gather over the field's postings, then a count per value
+        out = {}
+        for value, column in values.items():
+            found = int(np.count_nonzero(held[indptr[column] : indptr[column + 1]]))
+            if found:
+                out[value] = found
+        return out
 
     def order(self, mask: np.ndarray, sort: str, offset: int, limit: int) -> list[int]:
         """Ids of the masked rows sorted by a field (missing values last, ties by id)."""

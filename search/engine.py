@@ -19,6 +19,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -80,6 +81,8 @@ class SearchEngine:
         self._description_vectors: tuple[list[tuple[str, str]], np.ndarray] | None = None
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        # Encoding a new query (the model releases the GIL) runs while the keyword half searches.
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-encode")
 
     # --- query understanding ----------------------------------------------------------------
 
@@ -98,6 +101,17 @@ class SearchEngine:
             if len(self._vectors) > 1000:
                 self._vectors.popitem(last=False)
         return vector
+
+    def _vector_soon(self, text: str) -> Future[np.ndarray | None]:
+        """The query's vector, computed in the background unless cached."""
+        future: Future[np.ndarray | None]
+        with self._lock:
+            cached = self._vectors.get(text) if self.encode_query is not None and text else None
+        if cached is not None or self.encode_query is None or not text:
+            future = Future()
+            future.set_result(self.query_vector(text))
+            return future
+        return self._pool.submit(self.query_vector, text)
 
     def description_prior(self, vector: np.ndarray) -> dict[tuple[str, str | None], float]:
         """How likely the query asks for each subcategory: a softmax over the similarity of the
@@ -130,12 +144,19 @@ class SearchEngine:
         offset, limit = (request.page - 1) * request.per_page, request.per_page
         backend = self.backend
         terms: list[str] | None = analysis.query_terms(text) if text else None
+        per_field = {name: conditions(request.filters.without(name), request.as_of) for name in request.facets}
         extra: list[int] = []
         fused_ids: list[int] = []
         semantic_ids: set[int] = set()
+        summary = None
         if terms is not None:
+            vector_soon = self._vector_soon(text)
             lexical = backend.lexical(terms, cond, self.window) if terms else []
-            vector = self.query_vector(text)
+            if not vector_soon.done():
+                # While the query is encoded: total and facets of the keyword matches, which
+                # stand unless documents found by meaning alone join the result set.
+                summary = backend.summary(terms, [], cond, per_field)
+            vector = vector_soon.result()
             semantic = []
             if vector is not None:
                 base = conditions(Filters(), request.as_of)  # on offer that day, nothing else
@@ -151,7 +172,7 @@ class SearchEngine:
                 members = lexical_ids | kept
                 prior = self.description_prior(vector) if vector is not None else {}
                 fused_ids = [f.id for f in fuse(lexical, semantic, members, prior)]
-        total = backend.total(terms, extra, cond)
+        total, raw = summary if summary is not None and not extra else backend.summary(terms, extra, cond, per_field)
         if request.sort == "relevance" and terms is not None:
             ids = fused_ids[offset : offset + limit]
             if len(ids) < limit and total > len(fused_ids):
@@ -163,8 +184,6 @@ class SearchEngine:
             ids = backend.ordered(terms, extra, cond, sort, offset, limit)
         facets = {}
         if request.facets:
-            per_field = {name: conditions(request.filters.without(name), request.as_of) for name in request.facets}
-            raw = backend.facets(terms, extra, per_field)
             for name in request.facets:
                 counts = merge_wide(name, dict(raw.get(name, {})))
                 if name in BUCKET_ORDER:  # bands keep their natural order

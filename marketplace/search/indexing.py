@@ -83,7 +83,8 @@ def make_backend(app: Any) -> SearchBackend:
         return ElasticBackend(url, index=app.config["ELASTICSEARCH_INDEX"], dim=store.encoder.dim,
                               timeout=app.config["ELASTICSEARCH_TIMEOUT"])
     dialect = db.engine.dialect.name
-    return SqlBackend(lambda: db.session.connection().connection.driver_connection, dialect, vectors=_vectors)
+    return SqlBackend(lambda: db.session.connection().connection.driver_connection, dialect, vectors=_vectors,
+                      memory_text=app.config["SEARCH_MEMORY_TEXT"])
 
 
 def get_engine() -> SearchEngine:

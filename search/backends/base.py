@@ -72,6 +72,11 @@ class SearchBackend(Protocol):
         """Raw counts per value for each facet field, each under its own conditions. Range
         facets (``price``, ``published``) count per bucket key."""
 
+    def summary(
+        self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions, per_field: Mapping[str, Conditions]
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """``total`` and ``facets`` at once (a server answers both in one request)."""
+
     def passing(self, ids: Sequence[int], conditions: Conditions) -> set[int]:
         """Those of ``ids`` that are stored and pass the conditions."""
 

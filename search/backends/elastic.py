@@ -122,6 +122,39 @@ def _result_set(terms: list[str] | None, extra: Sequence[int]) -> dict[str, Any]
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+_TOTAL = "__total"  # the aggregation counting the result set under every condition (not a facet name)
+
+
+def _facet_aggs(per_field: Mapping[str, Conditions]) -> dict[str, Any]:
+    aggs: dict[str, Any] = {}
+    for name, cond in per_field.items():
+        inner: dict[str, Any]
+        if name == "price":
+            ranges = [{"key": key, "from": low, **({"to": high} if high is not None else {})}
+                      for key, low, high in PRICE_BUCKETS]
+            inner = {"range": {"field": "price", "ranges": ranges}}
+        elif name == "published":
+            inner = {"filters": {"filters": {
+                key: {"range": {"published_on": {"gte": published_since(key, cond.as_of).isoformat()}}}
+                for key, _low, _days in PUBLISHED_BUCKETS
+            }}}
+        else:
+            inner = {"terms": {"field": name, "size": _FACET_SIZE}}
+        aggs[name] = {"filter": {"bool": {"filter": _filters(cond)}}, "aggs": {"values": inner}}
+    return aggs
+
+
+def _facet_counts(response: Mapping[str, Any], per_field: Mapping[str, Conditions]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for name in per_field:
+        buckets = response["aggregations"][name]["values"]["buckets"]
+        if name == "published":  # every bucket, zeros too (as the SQL backend)
+            out[name] = {key: int(b["doc_count"]) for key, b in buckets.items()}
+        else:
+            out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+    return out
+
+
 def _redacted(url: str) -> str:
     """The URL without a user name or password (for messages)."""
     parts = urlsplit(url)
@@ -328,10 +361,13 @@ class ElasticBackend:
     def lexical(self, terms: list[str], conditions: Conditions, limit: int) -> list[Candidate]:
         if not terms or limit <= 0:
             return []
+        # By score alone (no tie-break sort), so Lucene can skip documents that cannot make the top
+        # (block-max WAND) instead of scoring every match; ties are then ordered by id here.
         response = self._search(query={"bool": {"must": [_match(terms)], "filter": _filters(conditions)}},
-                                sort=_SORTS["lexical"], size=limit, source=["category", "subcategory"])
-        return [Candidate(int(h["_id"]), float(h["_score"]), _first(h["_source"].get("category")),
-                          _first(h["_source"].get("subcategory"))) for h in response["hits"]["hits"]]
+                                size=limit, source=["category", "subcategory"])
+        found = [Candidate(int(h["_id"]), float(h["_score"]), _first(h["_source"].get("category")),
+                           _first(h["_source"].get("subcategory"))) for h in response["hits"]["hits"]]
+        return sorted(found, key=lambda c: (-c.score, c.id))
 
     def semantic(self, vector: np.ndarray, conditions: Conditions, k: int) -> list[Candidate]:
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -387,30 +423,15 @@ class ElasticBackend:
         ``terms``, price ``range`` or published ``filters`` aggregation."""
         if not per_field:
             return {}
-        aggs: dict[str, Any] = {}
-        for name, cond in per_field.items():
-            inner: dict[str, Any]
-            if name == "price":
-                ranges = [{"key": key, "from": low, **({"to": high} if high is not None else {})}
-                          for key, low, high in PRICE_BUCKETS]
-                inner = {"range": {"field": "price", "ranges": ranges}}
-            elif name == "published":
-                inner = {"filters": {"filters": {
-                    key: {"range": {"published_on": {"gte": published_since(key, cond.as_of).isoformat()}}}
-                    for key, _low, _days in PUBLISHED_BUCKETS
-                }}}
-            else:
-                inner = {"terms": {"field": name, "size": _FACET_SIZE}}
-            aggs[name] = {"filter": {"bool": {"filter": _filters(cond)}}, "aggs": {"values": inner}}
+        response = self._search(query=_result_set(terms, extra), size=0, aggs=_facet_aggs(per_field))
+        return _facet_counts(response, per_field)
+
+    def summary(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions,
+                per_field: Mapping[str, Conditions]) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total (a ``filter`` aggregation under every condition) and the facets, in one request."""
+        aggs = {**_facet_aggs(per_field), _TOTAL: {"filter": {"bool": {"filter": _filters(conditions)}}}}
         response = self._search(query=_result_set(terms, extra), size=0, aggs=aggs)
-        out: dict[str, dict[str, int]] = {}
-        for name in per_field:
-            buckets = response["aggregations"][name]["values"]["buckets"]
-            if name == "published":  # every bucket, zeros too (as the SQL backend)
-                out[name] = {key: int(b["doc_count"]) for key, b in buckets.items()}
-            else:
-                out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
-        return out
+        return int(response["aggregations"][_TOTAL]["doc_count"]), _facet_counts(response, per_field)
 
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
         self.ensure_index()

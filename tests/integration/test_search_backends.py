@@ -108,9 +108,10 @@ def elastic(elasticsearch_url: str) -> Iterator[Any]:
         backend.close()
 
 
-@pytest.fixture(params=["sql", "elasticsearch"])
+@pytest.fixture(params=["sql", "sql-db", "elasticsearch"])
 def empty_backend(request: pytest.FixtureRequest) -> SearchBackend:
-    if request.param == "sql":
+    """``sql`` ranks in memory (the default), ``sql-db`` with the database's full-text ranking."""
+    if request.param in ("sql", "sql-db"):
         from marketplace.extensions import db
         from matching.index import VectorIndex
         from search.backends.sql import SqlBackend
@@ -119,7 +120,7 @@ def empty_backend(request: pytest.FixtureRequest) -> SearchBackend:
         source = VectorIndex(DIM)
         source.add(np.array([d.id for d in CORPUS]), np.stack([VECTORS[d.id] for d in CORPUS]))
         return SqlBackend(lambda: db.session.connection().connection.driver_connection, db.engine.dialect.name,
-                          vectors=lambda: source)
+                          vectors=lambda: source, memory_text=request.param == "sql")
     backend = request.getfixturevalue("elastic")
     backend.ensure_index()
     # Writes wait for the next refresh (refresh="wait_for"): refresh often, for a quick suite.
