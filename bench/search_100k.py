@@ -697,7 +697,7 @@ def drop_postgres(url: str) -> None:
 
 
 def es_server(action: str) -> str:
-    env = {**os.environ, "ES_TEST_PORT": ES_PORT}
+    env = {**os.environ, "ES_TEST_PORT": ES_PORT, "ES_HEAP": os.environ.get("ES_HEAP", "2g")}
     done = subprocess.run(["bash", str(ROOT / "scripts" / "elasticsearch-test-server.sh"), action], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
     if done.returncode:

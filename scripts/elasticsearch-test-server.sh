@@ -122,9 +122,24 @@ else
     die "Something that is not a healthy Elasticsearch 8.x already answers on $URL; set ES_TEST_PORT to another port."
   fi
 
-  # Java: ES_JAVA_HOME, JAVA_HOME, Debian's Java 17, or java on PATH (the integ-test zip has no bundled JDK).
+  # Java: ES_JAVA_HOME, JAVA_HOME, the newest JDK 21+ under /usr/lib/jvm (Lucene and Elasticsearch use
+  # SIMD for vectors from Java 21: HNSW indexing ~1.5x faster), Debian's Java 17, or java on PATH (the
+  # integ-test zip has no bundled JDK).
+  newest_jdk() {
+    local best="" best_version=0 dir version
+    for dir in /usr/lib/jvm/*/; do
+      dir=${dir%/}
+      [ -x "$dir/bin/java" ] || continue
+      version=$("$dir/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+      if [[ $version =~ ^[0-9]+$ ]] && [ "$version" -ge 21 ] && [ "$version" -gt "$best_version" ]; then
+        best=$dir best_version=$version
+      fi
+    done
+    [ -n "$best" ] && printf '%s\n' "$best"
+  }
   if [ -n "${ES_JAVA_HOME:-}" ]; then java_home=$ES_JAVA_HOME
   elif [ -n "${JAVA_HOME:-}" ]; then java_home=$JAVA_HOME
+  elif java_home=$(newest_jdk); then :
   elif [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]; then java_home=/usr/lib/jvm/java-17-openjdk-amd64
   elif command -v java >/dev/null; then java_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   else die "No Java found (set JAVA_HOME, or install Java 17 or newer)."

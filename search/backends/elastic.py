@@ -21,17 +21,26 @@ Every failure to reach the cluster raises :class:`~search.backends.base.BackendU
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
+import orjson
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, SerializationError, TransportError
-from elasticsearch.helpers import BulkIndexError, streaming_bulk
+from elasticsearch.serializer import (
+    CompatibilityModeJsonSerializer,
+    CompatibilityModeNdjsonSerializer,
+    JsonSerializer,
+    NdjsonSerializer,
+)
 
 from search import analysis
 from search.backends.base import BackendUnavailable, Stored
@@ -48,10 +57,27 @@ _SORTS: dict[str, list[dict[str, Any]]] = {
     "lexical": [{"_score": "desc"}, {"id": "asc"}],
 }
 _CHUNK = 1000  # documents per bulk request, ids per lookup
+_BULK_THREADS = 2  # bulk requests in flight during a reindex (the server indexes them in parallel)
 _FACET_SIZE = 10_000  # values per term facet: all of them (the SQL backend counts every value)
 _MAX_WINDOW = 100_000  # deepest page (from + size; deeper: ValueError); the default is 10,000
 _MAX_KNN = 10_000  # Elasticsearch's limit on k and num_candidates
 _UNAVAILABLE_STATUS = (502, 503, 504)
+
+
+class _Orjson:
+    """JSON through orjson: ~13x faster than the standard library for documents with vectors
+    (numpy arrays are written directly, float32 at float32 precision)."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default, option=orjson.OPT_SERIALIZE_NUMPY)  # type: ignore[attr-defined]
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+_SERIALIZERS = {base.mimetype: type(f"Orjson{base.__name__}", (_Orjson, base), {})()
+                for base in (JsonSerializer, NdjsonSerializer, CompatibilityModeJsonSerializer,
+                             CompatibilityModeNdjsonSerializer)}
 
 
 def _value(value: int | date) -> int | str:
@@ -79,7 +105,7 @@ def _source(doc: Document) -> dict[str, Any]:
     if doc.vector is not None:
         vector = np.asarray(doc.vector, dtype=np.float32).reshape(-1)
         if np.isfinite(vector).all() and vector.any():  # cosine is undefined for a zero vector
-            source["vector"] = vector.tolist()
+            source["vector"] = vector
     return source
 
 
@@ -188,7 +214,8 @@ class ElasticBackend:
     def client(self) -> Elasticsearch:
         with self._lock:
             if self._es is None:
-                self._es = Elasticsearch(self.url, request_timeout=self.timeout, retry_on_timeout=False, max_retries=1)
+                self._es = Elasticsearch(self.url, request_timeout=self.timeout, retry_on_timeout=False, max_retries=1,
+                                         serializers=_SERIALIZERS)
             return self._es
 
     def close(self) -> None:
@@ -281,12 +308,7 @@ class ElasticBackend:
             client = self.client
             client.indices.create(index=name, mappings=self._mappings(), settings=self._settings("-1"))
             try:
-                actions = ({"_index": name, "_id": str(d.id), "_source": _source(d)} for d in documents if d.visible)
-                try:
-                    for ok, _item in streaming_bulk(client, actions, chunk_size=_CHUNK, raise_on_error=True):
-                        loaded += int(ok)
-                except BulkIndexError as exc:
-                    raise RuntimeError(f"Elasticsearch refused {len(exc.errors)} documents: {exc.errors[0]}") from exc
+                loaded = self._load(client, name, (d for d in documents if d.visible))
                 client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
                 client.indices.refresh(index=name)
                 old = self._behind_alias()
@@ -302,6 +324,33 @@ class ElasticBackend:
                 client.options(ignore_status=404).indices.delete(index=o)
         self._ready = True
         return {"index": name, "documents": loaded, "seconds": round(time.monotonic() - started, 3)}
+
+    def _load(self, client: Elasticsearch, name: str, documents: Iterable[Document]) -> int:
+        """Bulk-load documents into the index ``name``: batches are built here (``documents``
+        may read from the caller's database session), ``_BULK_THREADS`` requests in flight."""
+        loaded = 0
+        with ThreadPoolExecutor(_BULK_THREADS, thread_name_prefix="search-bulk") as pool:
+            pending: deque[Future[int]] = deque()
+            iterator = iter(documents)
+            while batch := list(itertools.islice(iterator, _CHUNK)):
+                operations: list[dict[str, Any]] = []
+                for d in batch:
+                    operations += [{"index": {"_id": str(d.id)}}, _source(d)]
+                pending.append(pool.submit(self._send, client, name, operations))
+                if len(pending) >= _BULK_THREADS:
+                    loaded += pending.popleft().result()
+            while pending:
+                loaded += pending.popleft().result()
+        return loaded
+
+    @staticmethod
+    def _send(client: Elasticsearch, name: str, operations: list[dict[str, Any]]) -> int:
+        response = client.bulk(index=name, operations=operations)
+        if response.get("errors"):
+            failed = [result for item in response["items"] for result in item.values() if result.get("status", 500) >= 300]
+            if failed:
+                raise RuntimeError(f"Elasticsearch refused {len(failed)} documents: {failed[0].get('error')}")
+        return len(operations) // 2
 
     def drop(self) -> None:
         """Delete every versioned index of the alias (and so the alias): temporary indices."""

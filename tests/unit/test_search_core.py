@@ -65,7 +65,7 @@ def test_stored_document() -> None:
     assert source["terms"].split()[:2] == ["export", "fair"]
     assert source["region"] == ["440300"] and source["industry"] == ["*"] and source["subcategory"] == []
     assert source["until"] == "2026-08-15" and source["price"] == 800 and "amount_max" not in source
-    assert source["vector"] == [0.0, 0.0, 0.0, 2.0]
+    assert source["vector"].tolist() == [0.0, 0.0, 0.0, 2.0]
     assert "vector" not in elastic._source(Document(8, "t", "b", "policy", vector=np.zeros(4, np.float32)))
     assert "vector" not in elastic._source(Document(9, "t", "b", "policy"))
 
