@@ -137,4 +137,47 @@ def load(session: Session) -> list[tuple[str, str, str]]:
         logins.append((email, role, organization.name))
     # Listings and needs of the demo organizations, through the importer (an upsert as well).
     import_records(session, DEMO_POSTINGS)
+    _demo_event(session)
     return logins
+
+
+DEMO_EVENT = "广东“百场千企”银企对接会（佛山站）"
+
+
+def _demo_event(session: Session) -> None:
+    """A matchmaking event open for registration two weeks ahead, with some delegates registered
+    (created once; later runs leave it as it is)."""
+    from datetime import timedelta
+
+    from listings.models import Listing, Need
+    from marketplace.events import participation
+    from marketplace.events import services as events
+    from marketplace.events.models import Event
+    from marketplace.timeutil import utcnow
+
+    if session.scalar(select(Event.id).where(Event.title == DEMO_EVENT)) is not None:
+        return
+    organizer = accounts.find_user_by_email(session, "organizer@demo.gd.cn")
+    day = (utcnow() + timedelta(days=14)).date()
+    event = events.save_event(session, organizer.memberships[0].organization, organizer, {
+        "title": DEMO_EVENT,
+        "description": "银行、担保、投资机构与中小微企业一对一洽谈：流动资金、设备融资、知识产权质押、股权融资。"
+                       "报名后请选择带来的需求，提交约见申请；主办方排期后发布每人日程。",
+        "venue": "佛山市民服务中心三楼多功能厅",
+        "plan": {"days": [day.isoformat()], "start": "09:30", "end": "12:00", "meeting_minutes": 20, "gap_minutes": 5,
+                 "breaks": [["10:45", "11:00"]]},
+        "tables": 6, "approval": "open", "max_requests": 6, "max_meetings": 5, "fill_recommended": True,
+        "roles": {"sme": "seeker", **{k: "provider" for k in ("bank", "guarantor", "investor", "microfinance", "leasing_company")}},
+    })
+    events.set_phase(session, event, organizer, "registration", event.version)
+    for email, _person, fields, _status in DEMO:
+        if fields["kind"] not in event.roles:
+            continue
+        user = accounts.find_user_by_email(session, email)
+        organization = user.memberships[0].organization
+        listing_ids = session.scalars(select(Listing.id).where(Listing.organization_id == organization.id,
+                                                               Listing.status == "published")).all()
+        need_ids = session.scalars(select(Need.id).where(Need.organization_id == organization.id,
+                                                         Need.status == "published")).all()
+        participation.register(session, event, user, organization, {
+            "delegate_name": user.display_name, "listing_ids": list(listing_ids)[:3], "need_ids": list(need_ids)[:3]})

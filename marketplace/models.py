@@ -2,7 +2,18 @@
 
 from listings.models import Listing, Need  # noqa: F401,E402
 from marketplace.accounts.models import ApiToken, User  # noqa: F401
+from marketplace.events.models import (  # noqa: F401
+    Event,
+    EventSlot,
+    Exclusion,
+    Meeting,
+    MeetingRequest,
+    MeetingSeat,
+    Outcome,
+    Participant,
+)
 from marketplace.mail.models import OutboxMessage  # noqa: F401
+from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.organizations.models import (  # noqa: F401
     Invitation,
     Membership,

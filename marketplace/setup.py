@@ -123,11 +123,14 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.api import bp as api_bp
+    from marketplace.events.views import bp as events_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.notifications.views import bp as notifications_bp
     from marketplace.organizations.views import bp as organizations_bp
     from marketplace.search.views import bp as search_bp
 
-    for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, search_bp, admin_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, search_bp, events_bp, notifications_bp,
+                      admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

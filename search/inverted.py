@@ -30,7 +30,10 @@ _EMPTY_F = np.zeros(0, np.float32)
 
 
 class InvertedIndex:
-    def __init__(self) -> None:
+    """``rebuild_after``: changed rows (at least; or a tenth of the base) that trigger a rebuild."""
+
+    def __init__(self, rebuild_after: int = 1000) -> None:
+        self._rebuild_after = rebuild_after
         self._lock = threading.RLock()
         self._vocab: dict[str, int] = {}
         self._df = np.zeros(0, np.int64)  # per term: documents holding it
@@ -48,6 +51,7 @@ class InvertedIndex:
         self._stale = np.zeros(0, bool)  # per row: changed since the base was built
         self._changed: set[int] = set()
         self._delta: dict[int, dict[int, int]] = {}  # term -> {changed row: count}
+        self._stale_base = False  # a bulk change is waiting for the base to be rebuilt
 
     def __len__(self) -> int:
         return self._docs
@@ -71,8 +75,10 @@ class InvertedIndex:
             out.append(tid)
         return out
 
-    def apply(self, changes: Sequence[tuple[int, Sequence[str]]]) -> None:
-        """Set the terms of rows (an empty sequence takes a row out of the index)."""
+    def apply(self, changes: Sequence[tuple[int, Sequence[str]]], *, defer: bool = False) -> None:
+        """Set the terms of rows (an empty sequence takes a row out of the index). Many changes
+        at once rebuild the base (``defer``: at the next search, so that a load in batches
+        builds it once)."""
         if not changes:
             return
         with self._lock:
@@ -106,6 +112,9 @@ class InvertedIndex:
             pair_rows, pair_terms = keys // vocab_size, (keys % vocab_size).astype(np.int32)
             np.add.at(self._df, pair_terms, 1)
             bounds = np.searchsorted(pair_rows, rows_list + [rows_list[-1] + 1])
+            if len(self._changed) + len(rows_list) > max(self._rebuild_after, self._base_rows // 10):
+                self._stale_base = True  # rebuilt below or before the next search: no delta needed
+                self._delta.clear()
             for n, row in enumerate(rows_list):
                 start, end = bounds[n], bounds[n + 1]
                 terms, tf = pair_terms[start:end], counts[start:end].astype(np.float32)
@@ -117,13 +126,14 @@ class InvertedIndex:
                 self._changed.add(row)
                 if row < self._base_rows:
                     self._stale[row] = True
-                for t, f in zip(terms.tolist(), tf.tolist(), strict=True):
-                    self._delta.setdefault(t, {})[row] = int(f)
-            if len(self._changed) > max(1000, self._base_rows // 10):
+                if not self._stale_base:
+                    for t, f in zip(terms.tolist(), tf.tolist(), strict=True):
+                        self._delta.setdefault(t, {})[row] = int(f)
+            if self._stale_base and not defer:
                 self._rebuild()
 
     def _forget_delta(self, row: int) -> None:
-        if row not in self._changed:
+        if row not in self._changed or self._stale_base:
             return
         for t in self._row_terms[row].tolist():
             postings = self._delta.get(t)
@@ -147,6 +157,7 @@ class InvertedIndex:
         self._stale[:] = False
         self._changed.clear()
         self._delta.clear()
+        self._stale_base = False
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -154,6 +165,8 @@ class InvertedIndex:
         """The rows (< ``rows``) holding at least one of the terms, ascending, and their BM25
         scores (repeated query terms count once)."""
         with self._lock:
+            if self._stale_base:
+                self._rebuild()
             ids = sorted({self._vocab[t] for t in terms if t in self._vocab})
             if not ids or not self._docs:
                 return _EMPTY_I.astype(np.int64), np.zeros(0, np.float64)

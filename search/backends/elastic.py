@@ -84,6 +84,15 @@ def _value(value: int | date) -> int | str:
     return value.isoformat() if isinstance(value, date) else int(value)
 
 
+# Category and subcategory of each hit from doc values (columnar), not from the stored _source.
+_LABELS: dict[str, Any] = {"source": False, "docvalue_fields": ["category", "subcategory"]}
+
+
+def _labels(hit: Mapping[str, Any]) -> tuple[Any, Any]:
+    fields = hit.get("fields") or {}
+    return _first(fields.get("category")), _first(fields.get("subcategory"))
+
+
 def _first(value: Any) -> Any:
     """A single-valued keyword from ``_source`` (stored as a list of at most one value)."""
     return (value[0] if value else None) if isinstance(value, list) else value
@@ -413,9 +422,8 @@ class ElasticBackend:
         # By score alone (no tie-break sort), so Lucene can skip documents that cannot make the top
         # (block-max WAND) instead of scoring every match; ties are then ordered by id here.
         response = self._search(query={"bool": {"must": [_match(terms)], "filter": _filters(conditions)}},
-                                size=limit, source=["category", "subcategory"])
-        found = [Candidate(int(h["_id"]), float(h["_score"]), _first(h["_source"].get("category")),
-                           _first(h["_source"].get("subcategory"))) for h in response["hits"]["hits"]]
+                                size=limit, **_LABELS)
+        found = [Candidate(int(h["_id"]), float(h["_score"]), *_labels(h)) for h in response["hits"]["hits"]]
         return sorted(found, key=lambda c: (-c.score, c.id))
 
     def semantic(self, vector: np.ndarray, conditions: Conditions, k: int) -> list[Candidate]:
@@ -427,9 +435,8 @@ class ElasticBackend:
         k = min(k, _MAX_KNN)
         knn = {"field": "vector", "query_vector": query.tolist(), "k": k,
                "num_candidates": min(max(100, 2 * k), _MAX_KNN), "filter": {"bool": {"filter": _filters(conditions)}}}
-        response = self._search(knn=knn, size=k, source=["category", "subcategory"])
-        found = [Candidate(int(h["_id"]), 2.0 * float(h["_score"]) - 1.0, _first(h["_source"].get("category")),
-                           _first(h["_source"].get("subcategory"))) for h in response["hits"]["hits"]]
+        response = self._search(knn=knn, size=k, **_LABELS)
+        found = [Candidate(int(h["_id"]), 2.0 * float(h["_score"]) - 1.0, *_labels(h)) for h in response["hits"]["hits"]]
         return sorted(found, key=lambda c: (-c.score, c.id))
 
     def passing(self, ids: Sequence[int], conditions: Conditions) -> set[int]:

@@ -38,6 +38,7 @@ from search.terms import Conditions, document_terms
 
 _CHUNK = 500
 _MATCH_CACHE = 32
+_TEXT_BATCH = 5000
 
 
 class VectorSource(Protocol):
@@ -187,7 +188,9 @@ class SqlBackend:
                 for i, cat, sub, facets, a_min, a_max, price, starts, until, published, visible, _terms in rows
             )
             if self._memory_text:
-                self._text.apply([(columns.row(int(r[0])), (r[11] or "").split() if r[10] else []) for r in rows])
+                for start in range(0, len(rows), _TEXT_BATCH):  # a batch's split terms at a time in memory
+                    self._text.apply([(columns.row(int(r[0])), (r[11] or "").split() if r[10] else [])
+                                      for r in rows[start : start + _TEXT_BATCH]], defer=True)
             self._seq = newest
             self._matches.clear()
             return self._columns

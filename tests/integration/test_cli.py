@@ -45,6 +45,11 @@ def test_demo_load_is_idempotent_and_covers_every_kind(runner, client):
             for model in (Organization, User, Listing, Need)
         )
 
+    from marketplace.events.models import Event, Participant
+
+    def event_counts():
+        return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in (Event, Participant))
+
     first_counts = counts()
     versions = sorted(db.session.scalars(select(Listing.version)))
     lines = DEMO_POSTINGS.read_text(encoding="utf-8").splitlines()
@@ -55,8 +60,12 @@ def test_demo_load_is_idempotent_and_covers_every_kind(runner, client):
         sum('"type": "need"' in line for line in lines),
     )
     assert first_counts == expected
+    demo_event = db.session.scalar(select(Event))
+    assert demo_event.phase == "registration" and len(demo_event.slots) == 5  # 09:30-12:00, 20+5 min, a break
+    registered = event_counts()
+    assert registered[1] >= 6  # the demo SMEs and financing providers
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
-    assert counts() == expected
+    assert counts() == expected and event_counts() == registered
     assert sorted(db.session.scalars(select(Listing.version))) == versions  # nothing rewritten
     assert set(db.session.scalars(select(Organization.kind))) == set(KINDS)
     smes = db.session.scalars(select(Organization).where(Organization.kind == "sme")).all()

@@ -57,12 +57,13 @@ def test_rows_beyond_the_limit_are_left_out() -> None:
     assert list(index.scores(["a"], 2)[0]) == [0, 1]
 
 
+@pytest.mark.parametrize("rebuild_after", [1000, 10])  # changes kept aside, or folded into the base often
 @pytest.mark.parametrize("seed", range(5))
-def test_random_changes_give_the_scores_of_a_fresh_index(seed: int) -> None:
+def test_random_changes_give_the_scores_of_a_fresh_index(seed: int, rebuild_after: int) -> None:
     rng = random.Random(seed)
     vocabulary = [f"t{i}" for i in range(40)]
     docs: dict[int, list[str]] = {}
-    index = InvertedIndex()
+    index = InvertedIndex(rebuild_after)
     for _round in range(60):
         batch = []
         for _ in range(rng.choice((1, 1, 3, 40))):  # single edits, and batches that force a rebuild
@@ -70,7 +71,7 @@ def test_random_changes_give_the_scores_of_a_fresh_index(seed: int) -> None:
             terms = [] if rng.random() < 0.15 else rng.choices(vocabulary, k=rng.randint(1, 12))
             batch.append((row, terms))
             docs[row] = terms
-        index.apply(batch)
+        index.apply(batch, defer=rng.random() < 0.3)
         if _round % 10 == 9:
             query = rng.sample(vocabulary, 3)
             rows = max(docs) + 1

@@ -1,0 +1,120 @@
+"""Agendas out of the platform: iCalendar (RFC 5545, through ``icalendar``), PDF (ReportLab,
+with its built-in Chinese font, so no font file is needed) and CSV (the master schedule)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from marketplace.events.models import Event, Meeting, Participant
+
+PRODID = "-//Guangdong SME Service Marketplace//Matchmaking agenda//ZH"
+
+
+def _local(event: Event, moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(event.timezone))
+
+
+def agenda_ics(event: Event, participant: Participant, meetings: Sequence[Meeting], host: str) -> bytes:
+    """One VEVENT per published meeting: stable UIDs (a re-published change updates the entry
+    in the participant's calendar), times in UTC, location = venue and table."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{event.title} · {participant.delegate_name}")
+    stamp = event.published_at or event.updated_at
+    for meeting in meetings:
+        slot = meeting.published_slot
+        if slot is None or meeting.published_table is None:
+            continue
+        other = meeting.other(participant.id)
+        entry = CalendarEvent()
+        entry.add("uid", f"meeting-{meeting.id}@{host}")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", slot.starts_at)
+        entry.add("dtend", slot.ends_at)
+        entry.add("summary", _("Meeting with %(org)s", org=other.organization.name))
+        place = _("Table %(table)s", table=event.table_name(meeting.published_table))
+        entry.add("location", f"{event.venue} · {place}" if event.venue else place)
+        details = [f"{other.delegate_name} {other.delegate_title}".strip(), other.organization.name]
+        if event.online_url:
+            details.append(event.online_url)
+        entry.add("description", "\n".join(details))
+        entry.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def agenda_pdf(event: Event, participant: Participant, meetings: Sequence[Meeting]) -> bytes:
+    """A printable one-page agenda with the check-in code."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = "STSong-Light"
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    title_style = ParagraphStyle("title", fontName=font, fontSize=16, leading=22)
+    text_style = ParagraphStyle("text", fontName=font, fontSize=10, leading=14)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                            bottomMargin=18 * mm, title=event.title, author=event.organization.name)
+
+    def para(text: str, style: ParagraphStyle = text_style) -> Paragraph:
+        return Paragraph(text.replace("&", "&amp;").replace("<", "&lt;"), style)
+
+    story = [para(event.title, title_style),
+             para(f"{participant.delegate_name} · {participant.organization.name}"),
+             para(_("Check-in code: %(code)s", code=participant.code)),
+             para(event.venue or event.online_url or ""), Spacer(1, 6 * mm)]
+    rows = [[para(_("Time")), para(_("Table")), para(_("Meeting with"))]]
+    for meeting in meetings:
+        slot = meeting.published_slot
+        if slot is None or meeting.published_table is None:
+            continue
+        other = meeting.other(participant.id)
+        start, end = _local(event, slot.starts_at), _local(event, slot.ends_at)
+        rows.append([para(f"{start:%m-%d %H:%M}–{end:%H:%M}"), para(event.table_name(meeting.published_table)),
+                     para(f"{other.organization.name}\n{other.delegate_name}")])
+    if len(rows) == 1:
+        rows.append([para(""), para(""), para(_("No meetings scheduled."))])
+    table = Table(rows, colWidths=[38 * mm, 25 * mm, 110 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(table)
+    doc.build(story)
+    return out.getvalue()
+
+
+def master_csv(event: Event, meetings: Sequence[Meeting]) -> str:
+    """The schedule, one meeting per row (a BOM so that spreadsheet programs read UTF-8)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(["meeting_id", "start", "end", "table", "participant_a", "organization_a", "participant_b",
+                     "organization_b", "source", "status", "pinned"])
+    for m in meetings:
+        slot = m.slot
+        writer.writerow([
+            m.id,
+            _local(event, slot.starts_at).isoformat() if slot else "",
+            _local(event, slot.ends_at).isoformat() if slot else "",
+            event.table_name(m.table) if m.table else "",
+            m.low.delegate_name, m.low.organization.name, m.high.delegate_name, m.high.organization.name,
+            m.source, m.status, "yes" if m.pinned else "",
+        ])
+    return buffer.getvalue()

@@ -1,0 +1,297 @@
+"""The organizer's pages: set-up, phases, approvals, the schedule (run, pin, publish, CSV),
+pairs that must not meet, check-in, meetings held or missed, the survey and the dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from marketplace.errors import DomainError, ValidationFailed
+from marketplace.events import eventday, exports, participation, scheduling, services
+from marketplace.events import meeting_requests as asks
+from marketplace.events.models import Event, Meeting, Participant
+from marketplace.events.views import act, bp, load_event
+from marketplace.extensions import db
+from marketplace.organizations.current import current_organization
+from marketplace.organizations.kinds import KIND_LABELS
+
+
+def organizer_event(event_id: int) -> Event:
+    event = load_event(event_id)
+    if not services.is_organizer(event, current_user):
+        abort(403)
+    return event
+
+
+def _moment(value: str, zone: str) -> datetime | str | None:
+    """A ``datetime-local`` field in the event's time zone (the raw text when it is no date)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
+    except ValueError:
+        return value
+
+
+def _lines(value: str) -> list[str]:
+    return [p.strip() for p in value.replace("，", ",").replace("\n", ",").split(",") if p.strip()]
+
+
+def _event_data(zone: str) -> dict[str, Any]:
+    form = request.form
+    breaks = []
+    for part in _lines(form.get("breaks", "")):
+        a, _sep, b = part.replace("–", "-").partition("-")
+        breaks.append([a.strip(), b.strip()])
+    return {
+        "title": form.get("title", ""), "description": form.get("description", ""),
+        "venue": form.get("venue", ""), "online_url": form.get("online_url", ""),
+        "plan": {"days": _lines(form.get("days", "")), "start": form.get("start", ""), "end": form.get("end", ""),
+                 "meeting_minutes": form.get("meeting_minutes", ""), "gap_minutes": form.get("gap_minutes", "0"),
+                 "breaks": breaks},
+        "tables": form.get("tables", ""), "table_names": _lines(form.get("table_names", "")),
+        "capacity": form.get("capacity", ""),
+        "registration_opens_at": _moment(form.get("registration_opens_at", ""), zone),
+        "registration_closes_at": _moment(form.get("registration_closes_at", ""), zone),
+        "requests_close_at": _moment(form.get("requests_close_at", ""), zone),
+        "approval": form.get("approval", "open"),
+        "roles": {kind: form.get(f"role_{kind}", "") for kind in KIND_LABELS},
+        "max_requests": form.get("max_requests", ""), "max_meetings": form.get("max_meetings", ""),
+        "fill_recommended": form.get("fill_recommended") == "on",
+        "include_unanswered": form.get("include_unanswered") == "on",
+        "version": form.get("version"),
+    }
+
+
+def _form_values(event: Event | None) -> dict[str, Any]:
+    if request.method == "POST":
+        values = dict(request.form)
+        values["roles"] = {kind: request.form.get(f"role_{kind}", "") for kind in KIND_LABELS}
+        return values
+    if event is None:
+        return {"start": "09:00", "end": "12:00", "meeting_minutes": 20, "gap_minutes": 5, "tables": 10,
+                "max_requests": 10, "max_meetings": 8, "approval": "open", "roles": services.DEFAULT_ROLES, "breaks": ""}
+    zone = ZoneInfo(event.timezone)
+    plan = event.slot_plan or {}
+
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+    return {
+        "title": event.title, "description": event.description, "venue": event.venue, "online_url": event.online_url,
+        "days": ", ".join(plan.get("days", [])), "start": plan.get("start", ""), "end": plan.get("end", ""),
+        "meeting_minutes": plan.get("meeting_minutes", ""), "gap_minutes": plan.get("gap_minutes", 0),
+        "breaks": ", ".join(f"{a}-{b}" for a, b in plan.get("breaks", [])),
+        "tables": event.tables, "table_names": ", ".join(event.table_names or []), "capacity": event.capacity or "",
+        "registration_opens_at": local(event.registration_opens_at), "registration_closes_at": local(event.registration_closes_at),
+        "requests_close_at": local(event.requests_close_at), "approval": event.approval, "roles": event.roles,
+        "max_requests": event.max_requests, "max_meetings": event.max_meetings,
+        "fill_recommended": "on" if event.fill_recommended else "", "include_unanswered": "on" if event.include_unanswered else "",
+        "version": event.version,
+    }
+
+
+def _edit(event: Event | None) -> ResponseReturnValue:
+    organization = event.organization if event else current_organization()
+    if organization is None:
+        abort(403)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            saved = services.save_event(db.session, organization, current_user,
+                                        _event_data(event.timezone if event else "Asia/Shanghai"), event)
+            db.session.commit()
+            flash(_("The event is saved."), "success")
+            return redirect(url_for("events.detail", event_id=saved.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                abort(exc.status)
+            flash(str(exc.message), "danger")
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("Someone else changed this event meanwhile: reload the page and try again."), "danger")
+    return render_template("events/edit.html", event=event, values=_form_values(event), errors=errors, kinds=KIND_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    organization = current_organization()
+    if organization is None or organization.kind not in services.ORGANIZER_KINDS:
+        abort(403)
+    return _edit(None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int) -> ResponseReturnValue:
+    return _edit(organizer_event(event_id))
+
+
+@bp.post("/<int:event_id>/phase")
+@login_required
+def phase(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    target = request.form.get("phase", "")
+    return act(lambda: services.set_phase(db.session, event, current_user, target, request.form.get("version")),
+               _("The event is now in the phase “%(phase)s”.", phase=services.PHASE_LABELS.get(target, target)),
+               url_for("events.detail", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/participants/<int:participant_id>/decision")
+@login_required
+def decide(event_id: int, participant_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        abort(404)
+    approve = request.form.get("decision") == "approve"
+    return act(lambda: participation.decide(db.session, person, current_user, approve),
+               _("Approved.") if approve else _("Declined."), url_for("events.participants", event_id=event.id))
+
+
+# --- the schedule ---------------------------------------------------------------------------
+
+
+@bp.get("/<int:event_id>/schedule")
+@login_required
+def schedule(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    placed = scheduling.master(db.session, event)
+    grid: dict[tuple[int, int], Meeting] = {(m.slot_id or 0, m.table or 0): m for m in placed}
+    people = db.session.scalars(select(Participant).where(Participant.event_id == event.id, Participant.status == "approved")
+                                .order_by(Participant.delegate_name)).all()
+    by_person: dict[int, list[Meeting]] = {p.id: [] for p in people}
+    for m in placed:
+        for pid in (m.low_id, m.high_id):
+            by_person.setdefault(pid, []).append(m)
+    return render_template("events/schedule.html", event=event, grid=grid, placed=placed, people=people, by_person=by_person,
+                           unplaced=scheduling.unplaced(db.session, event), view=request.args.get("view", "grid"))
+
+
+@bp.post("/<int:event_id>/schedule/run")
+@login_required
+def run_schedule(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    keep = request.form.get("keep_published", "on") == "on"
+    limit = min(max(request.form.get("time_limit", type=float) or scheduling.DEFAULT_TIME_LIMIT, 1.0), 60.0)
+    outcome: list[scheduling.Outcome] = []
+
+    def run() -> None:
+        outcome.append(scheduling.run(db.session, event, current_user, request.form.get("version"), time_limit=limit,
+                                      keep_published=keep))
+
+    response = act(run, None, url_for("events.schedule", event_id=event.id))
+    if outcome:
+        o = outcome[0]
+        flash(_("%(done)d of %(asked)d meetings scheduled; total priority %(value)s, proven upper bound %(bound)s "
+                "(gap %(gap).2f%%), %(seconds).1f s.", done=o.scheduled, asked=o.asked, value=f"{o.objective:g}",
+                bound=f"{o.upper_bound:g}", gap=100 * o.gap, seconds=o.seconds), "success")
+    return response
+
+
+@bp.post("/<int:event_id>/schedule/publish")
+@login_required
+def publish(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    return act(lambda: scheduling.publish(db.session, event, current_user, request.form.get("version")),
+               _("The schedule is published and the participants are told."), url_for("events.schedule", event_id=event.id))
+
+
+@bp.get("/<int:event_id>/schedule.csv")
+@login_required
+def schedule_csv(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    body = exports.master_csv(event, scheduling.master(db.session, event))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="event-{event.id}-schedule.csv"'})
+
+
+@bp.post("/<int:event_id>/meetings")
+@login_required
+def add_meeting(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    form = request.form
+    return act(lambda: asks.organizer_meeting(db.session, event, current_user, form.get("a", type=int) or 0,
+                                              form.get("b", type=int) or 0, slot_id=form.get("slot_id", type=int),
+                                              table=form.get("table", type=int), pinned=form.get("pinned", "on") == "on"),
+               _("The meeting is set."), request.form.get("next") or url_for("events.schedule", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/exclusions")
+@login_required
+def add_exclusion(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    form = request.form
+    return act(lambda: asks.exclude(db.session, event, current_user, form.get("a", type=int) or 0, form.get("b", type=int) or 0),
+               _("These two will not be scheduled to meet."), url_for("events.schedule", event_id=event.id))
+
+
+# --- event day ------------------------------------------------------------------------------
+
+
+@bp.route("/<int:event_id>/checkin", methods=["GET", "POST"])
+@login_required
+def checkin(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    if request.method == "POST":
+        found: list[Participant] = []
+        response = act(lambda: found.append(eventday.check_in(db.session, event, current_user, request.form.get("code", ""))),
+                       None, url_for("events.checkin", event_id=event.id, q=request.args.get("q", "")))
+        if found:
+            flash(_("%(name)s (%(org)s) is checked in.", name=found[0].delegate_name, org=found[0].organization.name), "success")
+        return response
+    people = participation.directory(db.session, event, current_user, text=request.args.get("q", ""))
+    return render_template("events/checkin.html", event=event, people=people, q=request.args.get("q", ""))
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/status")
+@login_required
+def meeting_status(event_id: int, meeting_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        abort(404)
+    status = request.form.get("status", "")
+    return act(lambda: eventday.mark_meeting(db.session, event, current_user, meeting, status), _("Saved."),
+               url_for("events.schedule", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/survey")
+@login_required
+def survey(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    sent: list[int] = []
+    response = act(lambda: sent.append(eventday.send_survey(db.session, event, current_user)), None,
+                   url_for("events.dashboard", event_id=event.id))
+    if sent:
+        flash(_("The survey went to %(n)d participants.", n=sent[0]), "success")
+    return response
+
+
+@bp.get("/<int:event_id>/dashboard")
+@login_required
+def dashboard(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    return render_template("events/dashboard.html", event=event, figures=eventday.numbers(db.session, event),
+                           results=eventday.RESULT_LABELS, kinds=KIND_LABELS)
+
+
+@bp.get("/<int:event_id>/dashboard.csv")
+@login_required
+def dashboard_csv(event_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    body = eventday.numbers_csv(event, eventday.numbers(db.session, event))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="event-{event.id}-numbers.csv"'})

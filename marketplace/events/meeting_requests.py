@@ -1,0 +1,305 @@
+"""Meeting requests between participants, meetings the organizer makes or pins, and pairs
+that must not meet.
+
+A request answered "yes" (or two participants asking each other) becomes a :class:`Meeting`
+without a place; the scheduler places it. Priorities for the scheduler: mutual requests 4,
+accepted requests and the organizer's meetings 3, requests never answered 2 (only when the
+organizer includes them), recommended pairs 1.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import User
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from marketplace.events.models import (
+    Event,
+    EventSlot,
+    Exclusion,
+    Meeting,
+    MeetingRequest,
+    MeetingSeat,
+    Participant,
+)
+from marketplace.events.services import require_organizer
+from marketplace.notifications.services import notify
+from marketplace.timeutil import utcnow
+
+PRIORITY_MUTUAL = 4.0
+PRIORITY_ACCEPTED = 3.0
+PRIORITY_ORGANIZER = 3.0
+PRIORITY_UNANSWERED = 2.0
+PRIORITY_RECOMMENDED = 1.0
+LIVE_MEETINGS = ("planned", "held", "no_show")
+
+
+def pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def excluded(session: Session, event: Event, a: Participant, b: Participant) -> bool:
+    low, high = pair(a.id, b.id)
+    return session.scalar(select(Exclusion.id).where(Exclusion.event_id == event.id, Exclusion.low_id == low,
+                                                     Exclusion.high_id == high)) is not None
+
+
+def meeting_between(session: Session, event: Event, a: Participant, b: Participant) -> Meeting | None:
+    low, high = pair(a.id, b.id)
+    return session.scalar(select(Meeting).where(Meeting.event_id == event.id, Meeting.low_id == low, Meeting.high_id == high))
+
+
+def meeting_count(session: Session, participant: Participant) -> int:
+    return int(session.scalar(select(func.count()).select_from(Meeting).where(
+        or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
+        Meeting.status.in_(LIVE_MEETINGS))) or 0)
+
+
+def meeting_cap(participant: Participant) -> int:
+    return participant.max_meetings if participant.max_meetings is not None else participant.event.max_meetings
+
+
+def requests_sent(session: Session, participant: Participant) -> int:
+    return int(session.scalar(select(func.count()).select_from(MeetingRequest).where(
+        MeetingRequest.sender_id == participant.id, MeetingRequest.status.in_(("pending", "accepted")))) or 0)
+
+
+def _check_room(session: Session, *people: Participant) -> None:
+    for person in people:
+        if meeting_count(session, person) >= meeting_cap(person):
+            raise Conflict(_("%(name)s already has %(n)d meetings, the most this event allows.",
+                             name=person.organization.name, n=meeting_cap(person)))
+
+
+def _new_meeting(session: Session, event: Event, a: Participant, b: Participant, *, source: str, priority: float,
+                 request: MeetingRequest | None = None) -> Meeting:
+    low, high = pair(a.id, b.id)
+    meeting = Meeting(event_id=event.id, low_id=low, high_id=high, source=source, priority=priority)
+    meeting.request_id = request.id if request else None
+    try:
+        with session.begin_nested():
+            session.add(meeting)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("These two already have a meeting.")) from exc
+    return meeting
+
+
+def send(session: Session, event: Event, sender: Participant, recipient: Participant, user: User, message: str) -> MeetingRequest:
+    """``sender`` (the user's registration) asks ``recipient`` for a meeting. When the recipient
+    had already asked the sender, both requests are accepted at once (a mutual request).
+
+    Raises PermissionDenied, Conflict (wrong phase, cap, not allowed, already asked)."""
+    if sender.user_id != user.id:
+        raise PermissionDenied(_("This is not your registration."))
+    if event.phase != "requests":
+        raise Conflict(_("Meeting requests are not open."))
+    if sender.status != "approved" or recipient.status != "approved" or recipient.event_id != event.id:
+        raise Conflict(_("Both participants must be approved."))
+    if sender.id == recipient.id or sender.organization_id == recipient.organization_id:
+        raise Conflict(_("You cannot ask your own organization for a meeting."))
+    if excluded(session, event, sender, recipient):
+        raise Conflict(_("The organizer has not allowed this meeting."))
+    if meeting_between(session, event, sender, recipient) is not None:
+        raise Conflict(_("You already have a meeting with %(name)s.", name=recipient.organization.name))
+    if requests_sent(session, sender) >= event.max_requests:
+        raise Conflict(_("You have sent %(n)d requests, the most this event allows.", n=event.max_requests))
+    text = (message or "").strip()
+    if len(text) > 1000:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"message": [_("At most 1,000 characters.")]})
+    reverse = session.scalar(select(MeetingRequest).where(MeetingRequest.sender_id == recipient.id,
+                                                          MeetingRequest.recipient_id == sender.id))
+    request = MeetingRequest(event_id=event.id, sender_id=sender.id, recipient_id=recipient.id, message=text)
+    try:
+        with session.begin_nested():
+            session.add(request)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("You have already asked %(name)s.", name=recipient.organization.name)) from exc
+    if reverse is not None and reverse.status == "pending":
+        _check_room(session, sender, recipient)
+        now = utcnow()
+        request.status = reverse.status = "accepted"
+        request.answered_at = reverse.answered_at = now
+        _new_meeting(session, event, sender, recipient, source="request", priority=PRIORITY_MUTUAL, request=request)
+        notify(session, [recipient.user], _("%(org)s also wants to meet you at %(event)s: the meeting is agreed.",
+                                           org=sender.organization.name, event=event.title), link=f"/events/{event.id}/requests")
+    else:
+        notify(session, [recipient.user], _("%(org)s asks to meet you at %(event)s.", org=sender.organization.name,
+                                           event=event.title), link=f"/events/{event.id}/requests")
+    session.flush()
+    return request
+
+
+def answer(session: Session, request: MeetingRequest, user: User, accept: bool, reason: str = "") -> Meeting | None:
+    """The recipient accepts (a meeting to be scheduled) or declines (with an optional reason)."""
+    recipient = request.recipient
+    event = recipient.event
+    if recipient.user_id != user.id:
+        raise PermissionDenied(_("This request was not sent to you."))
+    if request.status != "pending":
+        raise Conflict(_("This request was already answered, withdrawn or expired."))
+    if event.phase != "requests":
+        raise Conflict(_("Meeting requests are not open."))
+    request.answered_at = utcnow()
+    meeting = None
+    if accept:
+        if excluded(session, event, request.sender, recipient):
+            raise Conflict(_("The organizer has not allowed this meeting."))
+        _check_room(session, request.sender, recipient)
+        request.status = "accepted"
+        meeting = _new_meeting(session, event, request.sender, recipient, source="request",
+                               priority=PRIORITY_ACCEPTED, request=request)
+        text = _("%(org)s accepted your meeting request for %(event)s.", org=recipient.organization.name, event=event.title)
+    else:
+        request.status = "declined"
+        request.reason = (reason or "").strip()[:500]
+        text = _("%(org)s declined your meeting request for %(event)s.", org=recipient.organization.name, event=event.title)
+        if request.reason:
+            text += " " + _("Reason: %(reason)s", reason=request.reason)
+    notify(session, [request.sender.user], text, link=f"/events/{event.id}/requests")
+    session.flush()
+    return meeting
+
+
+def withdraw(session: Session, request: MeetingRequest, user: User) -> None:
+    """The sender takes a request back; an agreed meeting not yet published goes with it."""
+    if request.sender.user_id != user.id:
+        raise PermissionDenied(_("This is not your request."))
+    if request.status not in ("pending", "accepted"):
+        raise Conflict(_("This request is no longer open."))
+    event = request.sender.event
+    if event.phase in ("live", "closed"):
+        raise Conflict(_("The event has started."))
+    _withdraw(session, request)
+    notify(session, [request.recipient.user], _("%(org)s withdrew its meeting request for %(event)s.",
+                                               org=request.sender.organization.name, event=event.title),
+           link=f"/events/{event.id}/requests")
+    session.flush()
+
+
+def _withdraw(session: Session, request: MeetingRequest) -> None:
+    if request.status == "accepted":
+        meeting = meeting_between(session, request.sender.event, request.sender, request.recipient)
+        if meeting is not None and meeting.source == "request":
+            cancel_meeting(session, meeting)
+    request.status = "withdrawn"
+    request.answered_at = utcnow()
+
+
+def withdraw_all(session: Session, participant: Participant) -> None:
+    for request in session.scalars(select(MeetingRequest).where(
+            MeetingRequest.sender_id == participant.id, MeetingRequest.status.in_(("pending", "accepted")))):
+        _withdraw(session, request)
+    for request in session.scalars(select(MeetingRequest).where(
+            MeetingRequest.recipient_id == participant.id, MeetingRequest.status == "pending")):
+        request.status = "declined"
+        request.reason = _("The participant left the event.")
+        request.answered_at = utcnow()
+    for meeting in session.scalars(select(Meeting).where(or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
+                                                         Meeting.status == "planned")):
+        cancel_meeting(session, meeting)
+
+
+def cancel_meeting(session: Session, meeting: Meeting) -> None:
+    """Take a meeting out of the schedule (kept as cancelled: the people were told)."""
+    session.query(MeetingSeat).filter(MeetingSeat.meeting_id == meeting.id).delete()
+    meeting.status = "cancelled"
+    meeting.slot_id = meeting.table = None
+    session.flush()
+
+
+# --- the organizer's hand -------------------------------------------------------------------
+
+
+def _participants(session: Session, event: Event, *ids: int) -> list[Participant]:
+    out = []
+    for pid in ids:
+        person = session.get(Participant, pid)
+        if person is None or person.event_id != event.id or person.status != "approved":
+            raise NotFound(_("No such approved participant."))
+        out.append(person)
+    return out
+
+
+def place(session: Session, meeting: Meeting, slot: EventSlot | None, table: int | None) -> None:
+    """Put a meeting at a slot and table (or take it out with None), seats included: the
+    database refuses a double booking even when two organizers race."""
+    event = session.get(Event, meeting.event_id)
+    assert event is not None
+    session.query(MeetingSeat).filter(MeetingSeat.meeting_id == meeting.id).delete()
+    meeting.slot_id = meeting.table = None
+    session.flush()
+    if slot is None:
+        return
+    if slot.event_id != event.id or not (table and 1 <= table <= event.tables):
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"table": [_("No such slot or table.")]})
+    for person in (meeting.low, meeting.high):
+        if slot.id in (person.unavailable_slot_ids or []):
+            raise Conflict(_("%(name)s is not available at that time.", name=person.organization.name))
+    try:
+        with session.begin_nested():
+            meeting.slot_id, meeting.table = slot.id, table
+            session.add_all([MeetingSeat(meeting_id=meeting.id, participant_id=p, slot_id=slot.id)
+                             for p in (meeting.low_id, meeting.high_id)])
+            session.flush()
+    except IntegrityError as exc:
+        session.expire(meeting)
+        raise Conflict(_("That table, or one of the two participants, is already taken at that time.")) from exc
+
+
+def organizer_meeting(session: Session, event: Event, user: User, a_id: int, b_id: int, *, slot_id: int | None = None,
+                      table: int | None = None, pinned: bool = True) -> Meeting:
+    """The organizer sets up (or pins) a meeting between two participants, optionally at a
+    given slot and table (hosted-buyer style; also the late meetings of the event day)."""
+    require_organizer(event, user)
+    if event.phase == "closed":
+        raise Conflict(_("This event is closed."))
+    a, b = _participants(session, event, a_id, b_id)
+    if a.id == b.id:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"b": [_("Choose two different participants.")]})
+    if excluded(session, event, a, b):
+        raise Conflict(_("You marked these two as not to meet."))
+    meeting = meeting_between(session, event, a, b)
+    if meeting is None:
+        meeting = _new_meeting(session, event, a, b, source="organizer", priority=PRIORITY_ORGANIZER)
+    elif meeting.status == "cancelled":
+        meeting.status = "planned"
+    meeting.pinned = pinned
+    if slot_id is not None:
+        slot = session.get(EventSlot, slot_id)
+        if slot is None:
+            raise NotFound(_("No such slot."))
+        place(session, meeting, slot, table)
+    session.flush()
+    return meeting
+
+
+def exclude(session: Session, event: Event, user: User, a_id: int, b_id: int) -> Exclusion:
+    """Mark a pair that must not meet; their open requests are declined."""
+    require_organizer(event, user)
+    a, b = _participants(session, event, a_id, b_id)
+    if a.id == b.id:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"b": [_("Choose two different participants.")]})
+    meeting = meeting_between(session, event, a, b)
+    if meeting is not None and meeting.status != "cancelled":
+        raise Conflict(_("These two have a meeting: cancel it first."))
+    low, high = pair(a.id, b.id)
+    for request in session.scalars(select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id, MeetingRequest.status == "pending",
+            or_((MeetingRequest.sender_id == low) & (MeetingRequest.recipient_id == high),
+                (MeetingRequest.sender_id == high) & (MeetingRequest.recipient_id == low)))):
+        request.status = "declined"
+        request.reason = _("The organizer did not allow this meeting.")
+        request.answered_at = utcnow()
+    row = Exclusion(event_id=event.id, low_id=low, high_id=high)
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("These two are already marked.")) from exc
+    return row

@@ -1,0 +1,344 @@
+"""Event pages for everyone and for participants: the list, an event, registration, the
+directory, who to meet, meeting requests, the agenda (page, iCalendar, PDF) and outcomes.
+The organizer's pages are in :mod:`marketplace.events.manage` (same blueprint)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from listings.models import Listing, Need
+from marketplace.errors import DomainError, NotFound, ValidationFailed
+from marketplace.events import eventday, exports, participation, scheduling, services
+from marketplace.events import meeting_requests as asks
+from marketplace.events.models import Event, Meeting, MeetingRequest, Participant
+from marketplace.extensions import db
+from marketplace.organizations.current import current_organization
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def load_event(event_id: int) -> Event:
+    try:
+        return services.get_event(db.session, event_id, current_user if current_user.is_authenticated else None)
+    except NotFound:
+        abort(404)
+
+
+def act(action: Callable[[], Any], done: str | None, back: str) -> ResponseReturnValue:
+    """Run a service call, commit, flash ``done``; on a domain error roll back and say why.
+    403 and 404 stay HTTP errors; a concurrent change asks the user to reload."""
+    try:
+        action()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            abort(exc.status)
+        message = str(exc.message)
+        if isinstance(exc, ValidationFailed) and exc.fields:
+            message += " " + " ".join(f"{' '.join(str(m) for m in v)}" for v in exc.fields.values())
+        flash(message, "danger")
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this event meanwhile: reload the page and try again."), "danger")
+    else:
+        if done:
+            flash(done, "success")
+    return redirect(back)
+
+
+def me_in(event: Event) -> Participant | None:
+    return services.participant_of(db.session, event, current_user if current_user.is_authenticated else None)
+
+
+def require_participant(event: Event) -> Participant:
+    me = me_in(event)
+    if me is None or me.status != "approved":
+        abort(403)
+    return me
+
+
+@bp.app_template_global()
+def event_phase_label(phase: str) -> str:
+    return str(services.PHASE_LABELS.get(phase, phase))
+
+
+@bp.app_template_global()
+def event_role_label(role: str) -> str:
+    return participation.role_label(role)
+
+
+@bp.app_template_global()
+def result_label(result: str) -> str:
+    return str(eventday.RESULT_LABELS.get(result, result))
+
+
+@bp.app_template_filter()
+def event_time(moment: Any, event: Event, fmt: str = "%m-%d %H:%M") -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(event.timezone)).strftime(fmt) if moment else ""
+
+
+# --- everyone -------------------------------------------------------------------------------
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    user = current_user if current_user.is_authenticated else None
+    events = services.upcoming(db.session, user)
+    org = current_organization()
+    can_create = org is not None and org.kind in services.ORGANIZER_KINDS
+    return render_template("events/index.html", events=events, can_create=can_create)
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me = me_in(event)
+    organizer = services.is_organizer(event, current_user if current_user.is_authenticated else None)
+    problem = participation.registration_problem(event, current_organization()) if current_user.is_authenticated else None
+    figures = eventday.numbers(db.session, event) if organizer else None
+    return render_template("events/detail.html", event=event, me=me, organizer=organizer, problem=problem, figures=figures,
+                           transitions=services.TRANSITIONS[event.phase])
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def _registration_data() -> dict[str, Any]:
+    form = request.form
+    return {
+        "delegate_name": form.get("delegate_name", ""),
+        "delegate_title": form.get("delegate_title", ""),
+        "listing_ids": form.getlist("listing_ids"),
+        "need_ids": form.getlist("need_ids"),
+        "offer_text": form.get("offer_text", ""),
+        "request_text": form.get("request_text", ""),
+        "unavailable_slot_ids": form.getlist("unavailable_slot_ids"),
+    }
+
+
+@bp.route("/<int:event_id>/register", methods=["GET", "POST"])
+@login_required
+def register(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    organization = current_organization()
+    me = me_in(event)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = _registration_data()
+        try:
+            if me is None:
+                if organization is None:
+                    abort(403)
+                participation.register(db.session, event, current_user, organization, data)
+                message = _("You are registered.")
+            else:
+                participation.update_details(db.session, me, current_user, data)
+                message = _("Your registration is updated.")
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
+        except DomainError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                abort(exc.status)
+            flash(str(exc.message), "danger")
+            return redirect(url_for("events.detail", event_id=event.id))
+    org = me.organization if me else organization
+    if org is None:
+        flash(_("Join or create an organization first."), "warning")
+        return redirect(url_for("events.detail", event_id=event.id))
+    listings = db.session.scalars(select(Listing).where(Listing.organization_id == org.id, Listing.status == "published")).all()
+    needs = db.session.scalars(select(Need).where(Need.organization_id == org.id, Need.status == "published")).all()
+    values = _registration_data() if request.method == "POST" else {
+        "delegate_name": me.delegate_name if me else current_user.display_name,
+        "delegate_title": me.delegate_title if me else "",
+        "listing_ids": [str(i) for i in (me.listing_ids if me else [])],
+        "need_ids": [str(i) for i in (me.need_ids if me else [])],
+        "offer_text": me.offer_text if me else "", "request_text": me.request_text if me else "",
+        "unavailable_slot_ids": [str(i) for i in (me.unavailable_slot_ids if me else [])],
+    }
+    return render_template("events/register.html", event=event, me=me, listings=listings, needs=needs, values=values,
+                           errors=errors, organization=org)
+
+
+@bp.post("/<int:event_id>/registration/cancel")
+@login_required
+def cancel_registration(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me = me_in(event)
+    if me is None:
+        abort(404)
+    return act(lambda: participation.cancel(db.session, me, current_user), _("Your registration is cancelled."),
+               url_for("events.detail", event_id=event.id))
+
+
+# --- directory and who to meet --------------------------------------------------------------
+
+
+@bp.get("/<int:event_id>/participants")
+@login_required
+def participants(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    organizer = services.is_organizer(event, current_user)
+    args = request.args
+    try:
+        people = participation.directory(db.session, event, current_user, text=args.get("q", ""), role=args.get("role", ""),
+                                         kind=args.get("kind", ""))
+    except DomainError:
+        abort(403)
+    pending = []
+    if organizer:
+        pending = db.session.scalars(select(Participant).where(Participant.event_id == event.id,
+                                                               Participant.status.in_(("pending", "declined")))
+                                     .order_by(Participant.id)).all()
+    me = me_in(event)
+    asked = _asked(me)
+    return render_template("events/participants.html", event=event, people=people, pending=pending, organizer=organizer,
+                           me=me, asked=asked, args=args)
+
+
+def _asked(me: Participant | None) -> set[int]:
+    """Participants ``me`` already asked, was asked by, or meets."""
+    if me is None:
+        return set()
+    rows = db.session.execute(select(MeetingRequest.sender_id, MeetingRequest.recipient_id).where(
+        or_(MeetingRequest.sender_id == me.id, MeetingRequest.recipient_id == me.id))).all()
+    meets = db.session.execute(select(Meeting.low_id, Meeting.high_id).where(
+        or_(Meeting.low_id == me.id, Meeting.high_id == me.id), Meeting.status != "cancelled")).all()
+    return {x for row in (*rows, *meets) for x in row} - {me.id}
+
+
+@bp.get("/<int:event_id>/recommendations")
+@login_required
+def recommendations(event_id: int) -> ResponseReturnValue:
+    from marketplace.events.matchmaking import suggestions
+
+    event = load_event(event_id)
+    me = require_participant(event)
+    found = suggestions(db.session, event, me, k=15)
+    return render_template("events/recommendations.html", event=event, me=me, suggestions=found, asked=_asked(me))
+
+
+# --- meeting requests -----------------------------------------------------------------------
+
+
+@bp.get("/<int:event_id>/requests")
+@login_required
+def requests_page(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me = require_participant(event)
+    received = db.session.scalars(select(MeetingRequest).where(MeetingRequest.recipient_id == me.id)
+                                  .order_by(MeetingRequest.id.desc())).all()
+    sent = db.session.scalars(select(MeetingRequest).where(MeetingRequest.sender_id == me.id)
+                              .order_by(MeetingRequest.id.desc())).all()
+    return render_template("events/requests.html", event=event, me=me, received=received, sent=sent,
+                           sent_count=asks.requests_sent(db.session, me), meetings=asks.meeting_count(db.session, me),
+                           cap=asks.meeting_cap(me))
+
+
+@bp.post("/<int:event_id>/requests")
+@login_required
+def send_request(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me = require_participant(event)
+    recipient = db.session.get(Participant, request.form.get("recipient_id", type=int) or 0)
+    if recipient is None or recipient.event_id != event.id:
+        abort(404)
+    return act(lambda: asks.send(db.session, event, me, recipient, current_user, request.form.get("message", "")),
+               _("Your request is sent."), request.form.get("next") or url_for("events.requests_page", event_id=event.id))
+
+
+def _request_of(event: Event, request_id: int) -> MeetingRequest:
+    row = db.session.get(MeetingRequest, request_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
+
+
+@bp.post("/<int:event_id>/requests/<int:request_id>/answer")
+@login_required
+def answer_request(event_id: int, request_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    row = _request_of(event, request_id)
+    accept = request.form.get("answer") == "accept"
+    return act(lambda: asks.answer(db.session, row, current_user, accept, request.form.get("reason", "")),
+               _("Accepted: the meeting will be scheduled.") if accept else _("Declined."),
+               url_for("events.requests_page", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/requests/<int:request_id>/withdraw")
+@login_required
+def withdraw_request(event_id: int, request_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    row = _request_of(event, request_id)
+    return act(lambda: asks.withdraw(db.session, row, current_user), _("Your request is withdrawn."),
+               url_for("events.requests_page", event_id=event.id))
+
+
+# --- agenda and outcomes --------------------------------------------------------------------
+
+
+def _agenda_of(event: Event) -> tuple[Participant, list[Meeting]]:
+    me = require_participant(event)
+    return me, scheduling.agenda(db.session, me)
+
+
+@bp.get("/<int:event_id>/agenda")
+@login_required
+def agenda(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me, meetings = _agenda_of(event)
+    from marketplace.events.matchmaking import why
+
+    mine = {o.meeting_id: o for o in db.session.scalars(select(eventday.Outcome).where(eventday.Outcome.participant_id == me.id))}
+    reasons = why(db.session, event, me, [m.other(me.id) for m in meetings]) if meetings else {}
+    return render_template("events/agenda.html", event=event, me=me, meetings=meetings, outcomes=mine,
+                           results=eventday.RESULT_LABELS, reasons=reasons)
+
+
+@bp.get("/<int:event_id>/agenda.ics")
+@login_required
+def agenda_ics(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me, meetings = _agenda_of(event)
+    body = exports.agenda_ics(event, me, meetings, request.host.split(":")[0])
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-agenda.ics"'})
+
+
+@bp.get("/<int:event_id>/agenda.pdf")
+@login_required
+def agenda_pdf(event_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    me, meetings = _agenda_of(event)
+    return Response(exports.agenda_pdf(event, me, meetings), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="event-{event.id}-agenda.pdf"'})
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/outcome")
+@login_required
+def record_outcome(event_id: int, meeting_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        abort(404)
+    data = {k: request.form.get(k) for k in ("result", "amount_cny", "rating", "note")}
+    return act(lambda: eventday.record_outcome(db.session, meeting, current_user, data), _("Thank you: the outcome is saved."),
+               url_for("events.agenda", event_id=event.id) + f"#meeting-{meeting.id}")
+
+
+from marketplace.events import manage  # noqa: E402,F401  (the organizer's routes on this blueprint)

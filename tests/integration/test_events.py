@@ -1,0 +1,329 @@
+"""Matchmaking events through the services, on the real database: set-up and its bad input,
+registration rules, requests and caps, the schedule from the database (valid, published,
+re-scheduled with what moved), double booking refused by the database, check-in, outcomes,
+the numbers, and who may see what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from marketplace.events import eventday, exports, participation, scheduling, services
+from marketplace.events import meeting_requests as asks
+from marketplace.events.models import Event, Meeting, MeetingRequest, MeetingSeat
+from marketplace.extensions import db
+from marketplace.mail.models import OutboxMessage
+from marketplace.notifications.models import Notification
+from marketplace.timeutil import utcnow
+from matching import scheduling as solver
+
+PLAN = {"days": ["2030-06-10"], "start": "09:00", "end": "10:30", "meeting_minutes": 20, "gap_minutes": 10, "breaks": []}
+
+
+def event_data(**changes: Any) -> dict[str, Any]:
+    data = {"title": "银企对接会", "plan": PLAN, "tables": 2, "approval": "open", "max_requests": 5, "max_meetings": 3,
+            "roles": {"sme": "seeker", "bank": "provider"}}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def cast(make_user: Any) -> dict[str, Any]:
+    """An organizer, two SMEs and two banks (users; each owns an organization)."""
+    return {
+        "organizer": make_user("org@example.cn", kind="organizer", org_name="省中小企业服务中心"),
+        "sme1": make_user("sme1@example.cn", kind="sme", org_name="佛山精密制造有限公司"),
+        "sme2": make_user("sme2@example.cn", kind="sme", org_name="江门新能源科技有限公司"),
+        "bank1": make_user("bank1@example.cn", kind="bank", org_name="广东某银行"),
+        "bank2": make_user("bank2@example.cn", kind="bank", org_name="珠江某银行"),
+    }
+
+
+def org(user: Any) -> Any:
+    return user.memberships[0].organization
+
+
+def open_event(cast: dict[str, Any], **changes: Any) -> Event:
+    event = services.save_event(db.session, org(cast["organizer"]), cast["organizer"], event_data(**changes))
+    services.set_phase(db.session, event, cast["organizer"], "registration", event.version)
+    db.session.commit()
+    return event
+
+
+def register_all(event: Event, cast: dict[str, Any]) -> dict[str, Any]:
+    people = {}
+    for name in ("sme1", "sme2", "bank1", "bank2"):
+        people[name] = participation.register(db.session, event, cast[name], org(cast[name]), {"delegate_name": name})
+    db.session.commit()
+    return people
+
+
+def test_slots_follow_the_plan(app: Any, cast: dict[str, Any]) -> None:
+    plan = {**PLAN, "end": "12:00", "breaks": [["10:15", "10:45"]]}
+    event = services.save_event(db.session, org(cast["organizer"]), cast["organizer"], event_data(plan=plan))
+    db.session.commit()
+    starts = [s.starts_at.astimezone(services_zone(event)).strftime("%H:%M") for s in event.slots]
+    # 20-minute meetings with 10-minute gaps; the one at 10:00 would run into the break.
+    assert starts == ["09:00", "09:30", "10:45", "11:15"]
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=20) for s in event.slots)
+
+
+def services_zone(event: Event) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(event.timezone)
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"tables": 0}, "tables"),
+    ({"title": " "}, "title"),
+    ({"plan": {**PLAN, "end": "09:00"}}, "plan.end"),
+    ({"plan": {**PLAN, "meeting_minutes": 0}}, "plan.meeting_minutes"),
+    ({"plan": {**PLAN, "breaks": [["09:30", "09:30"]]}}, "plan.breaks"),
+    ({"plan": {**PLAN, "breaks": [["09:00", "09:40"], ["09:30", "10:00"]]}}, "plan.breaks"),
+    ({"plan": {**PLAN, "days": ["2030-13-01"]}}, "plan.days"),
+    ({"roles": {}}, "roles"),
+    ({"roles": {"sme": "boss"}}, "roles"),
+])
+def test_bad_set_up_is_refused_with_the_field_and_nothing_saved(app: Any, cast: dict[str, Any], changes: dict[str, Any],
+                                                                 field: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.save_event(db.session, org(cast["organizer"]), cast["organizer"], event_data(**changes))
+    db.session.rollback()
+    assert field in caught.value.fields
+    assert db.session.scalar(select(Event.id)) is None
+
+
+def test_only_organizers_create_and_change_events(app: Any, cast: dict[str, Any]) -> None:
+    with pytest.raises(PermissionDenied):
+        services.save_event(db.session, org(cast["sme1"]), cast["sme1"], event_data())
+    event = open_event(cast)
+    with pytest.raises(PermissionDenied):
+        services.save_event(db.session, org(cast["organizer"]), cast["bank1"], event_data(version=event.version), event)
+    with pytest.raises(Conflict, match="reload"):  # a stale form
+        services.save_event(db.session, org(cast["organizer"]), cast["organizer"], event_data(version=event.version - 1), event)
+
+
+def test_registration_rules(app: Any, cast: dict[str, Any], make_user: Any) -> None:
+    draft = services.save_event(db.session, org(cast["organizer"]), cast["organizer"], event_data(capacity=3))
+    db.session.commit()
+    with pytest.raises(Conflict, match="not open"):
+        participation.register(db.session, draft, cast["sme1"], org(cast["sme1"]), {"delegate_name": "a"})
+    services.set_phase(db.session, draft, cast["organizer"], "registration", draft.version)
+    provider = make_user(kind="service_provider")
+    with pytest.raises(Conflict, match="kind"):
+        participation.register(db.session, draft, provider, org(provider), {"delegate_name": "x"})
+    with pytest.raises(ValidationFailed) as caught:
+        participation.register(db.session, draft, cast["sme1"], org(cast["sme1"]), {"delegate_name": ""})
+    assert "delegate_name" in caught.value.fields
+    db.session.rollback()
+    with pytest.raises(PermissionDenied):  # acting for someone else's organization
+        participation.register(db.session, draft, cast["sme1"], org(cast["sme2"]), {"delegate_name": "a"})
+    for name in ("sme1", "sme2", "bank1"):
+        participation.register(db.session, draft, cast[name], org(cast[name]), {"delegate_name": name})
+    with pytest.raises(Conflict, match="already registered"):
+        participation.register(db.session, draft, cast["sme1"], org(cast["sme1"]), {"delegate_name": "again"})
+    with pytest.raises(Conflict, match="full"):
+        participation.register(db.session, draft, cast["bank2"], org(cast["bank2"]), {"delegate_name": "b"})
+    draft.registration_closes_at = utcnow() - timedelta(minutes=1)
+    assert participation.registration_problem(draft, org(cast["bank2"])) == "Registration has closed."
+
+
+def test_approval_and_the_directory_is_for_participants(app: Any, cast: dict[str, Any], make_user: Any) -> None:
+    event = open_event(cast, approval="approval")
+    pending = participation.register(db.session, event, cast["sme1"], org(cast["sme1"]), {"delegate_name": "s"})
+    assert pending.status == "pending"
+    assert db.session.scalar(select(Notification).where(Notification.user_id == cast["organizer"].id)) is not None
+    with pytest.raises(PermissionDenied):
+        participation.directory(db.session, event, cast["sme1"])
+    with pytest.raises(PermissionDenied):
+        participation.decide(db.session, pending, cast["sme1"], True)
+    participation.decide(db.session, pending, cast["organizer"], True)
+    assert [p.id for p in participation.directory(db.session, event, cast["sme1"])] == [pending.id]
+    outsider = make_user()
+    with pytest.raises(PermissionDenied):
+        participation.directory(db.session, event, outsider)
+
+
+def test_requests_caps_mutual_and_expiry(app: Any, cast: dict[str, Any]) -> None:
+    event = open_event(cast, max_requests=1)
+    people = register_all(event, cast)
+    sme1, sme2, bank1, bank2 = (people[n] for n in ("sme1", "sme2", "bank1", "bank2"))
+    with pytest.raises(Conflict, match="not open"):
+        asks.send(db.session, event, sme1, bank1, cast["sme1"], "hi")
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    with pytest.raises(PermissionDenied):  # sending as someone else
+        asks.send(db.session, event, sme1, bank1, cast["sme2"], "hi")
+    first = asks.send(db.session, event, sme1, bank1, cast["sme1"], "想了解流动资金贷款")
+    with pytest.raises(Conflict, match="most this event allows"):
+        asks.send(db.session, event, sme1, bank2, cast["sme1"], "")
+    # bank1 asks sme1 too: a mutual request, agreed at once, with the highest priority.
+    asks.send(db.session, event, bank1, sme1, cast["bank1"], "")
+    assert first.status == "accepted"
+    meeting = asks.meeting_between(db.session, event, sme1, bank1)
+    assert meeting is not None and meeting.priority == asks.PRIORITY_MUTUAL
+    pending = asks.send(db.session, event, sme2, bank2, cast["sme2"], "")
+    with pytest.raises(PermissionDenied):  # only the recipient answers
+        asks.answer(db.session, pending, cast["sme2"], True)
+    expired = services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    assert expired == [pending.id] and pending.status == "expired"
+    with pytest.raises(Conflict):
+        asks.answer(db.session, pending, cast["bank2"], True)
+
+
+def test_meeting_cap_stops_accepting(app: Any, cast: dict[str, Any]) -> None:
+    event = open_event(cast, max_meetings=1)
+    people = register_all(event, cast)
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    a = asks.send(db.session, event, people["sme1"], people["bank1"], cast["sme1"], "")
+    b = asks.send(db.session, event, people["sme2"], people["bank1"], cast["sme2"], "")
+    asks.answer(db.session, a, cast["bank1"], True)
+    with pytest.raises(Conflict, match="most this event allows"):
+        asks.answer(db.session, b, cast["bank1"], True)
+    asks.answer(db.session, b, cast["bank1"], False, "本期额度已满")
+    assert b.status == "declined" and b.reason == "本期额度已满"
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "sme2@example.cn")).all()
+    assert any("declined" in m.body and "本期额度已满" in m.body for m in sent)
+
+
+def scheduled_event(cast: dict[str, Any], **changes: Any) -> tuple[Event, dict[str, Any]]:
+    event = open_event(cast, **changes)
+    people = register_all(event, cast)
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    for seeker in ("sme1", "sme2"):
+        for bank in ("bank1", "bank2"):
+            request = asks.send(db.session, event, people[seeker], people[bank], cast[seeker], "")
+            asks.answer(db.session, request, cast[bank], True)
+    services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    db.session.commit()
+    return event, people
+
+
+def test_schedule_from_the_database_is_valid_and_published(app: Any, cast: dict[str, Any]) -> None:
+    event, people = scheduled_event(cast)
+    # sme1 cannot come to the first slot.
+    first = event.slots[0]
+    participation.update_details(db.session, people["sme1"], cast["sme1"],
+                                 {"delegate_name": "sme1", "unavailable_slot_ids": [first.id]})
+    outcome = scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    db.session.commit()
+    assert outcome.scheduled == outcome.asked == 4 and outcome.gap == 0
+    problem, _by_key = scheduling.problem_of(db.session, event)
+    placed = scheduling.master(db.session, event)
+    solution = solver.Solution(tuple(solver.Assignment(f"m{m.id}", f"s{m.slot_id}", m.table) for m in placed), (),
+                               outcome.objective, outcome.upper_bound, outcome.gap, 0.0)
+    assert solver.validate_solution(problem, solution) == []
+    assert all(m.slot_id != first.id for m in placed if people["sme1"].id in (m.low_id, m.high_id))
+    assert len(db.session.scalars(select(MeetingSeat)).all()) == 8
+    # Participants see nothing before publication.
+    assert scheduling.agenda(db.session, people["sme1"]) == []
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    db.session.commit()
+    agenda = scheduling.agenda(db.session, people["sme1"])
+    assert len(agenda) == 2
+    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.message.contains("published")))}
+    assert {cast[n].id for n in ("sme1", "sme2", "bank1", "bank2")} <= told
+    calendar = Calendar.from_ical(exports.agenda_ics(event, people["sme1"], agenda, "example.cn"))
+    entries = [c for c in calendar.walk("VEVENT")]
+    assert len(entries) == 2 and calendar["VERSION"] == "2.0" and calendar.get("PRODID")
+    assert all(e["UID"] and e["DTSTAMP"] and e.decoded("DTSTART") < e.decoded("DTEND") for e in entries)
+    assert exports.agenda_pdf(event, people["sme1"], agenda).startswith(b"%PDF")
+    csv_text = exports.master_csv(event, scheduling.master(db.session, event))
+    assert csv_text.count("\n") == 5 and "佛山精密制造有限公司" in csv_text
+
+
+def test_rescheduling_keeps_published_meetings_and_tells_who_moved(app: Any, cast: dict[str, Any]) -> None:
+    event, people = scheduled_event(cast)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    db.session.commit()
+    before = {m.id: (m.slot_id, m.table) for m in scheduling.master(db.session, event)}
+    services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    assert {m.id: (m.slot_id, m.table) for m in scheduling.master(db.session, event)} == before
+    # A late cancellation: sme2 leaves; its meetings drop out, and only the affected are told.
+    services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version) if event.phase != "scheduling" else None
+    participation.cancel(db.session, people["sme2"], cast["sme2"])
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    db.session.query(Notification).delete()
+    changed = scheduling.publish(db.session, event, cast["organizer"], event.version)
+    assert len(changed) == 2
+    told = {n.user_id for n in db.session.scalars(select(Notification))}
+    assert told == {cast["sme2"].id, cast["bank1"].id, cast["bank2"].id}
+
+
+def test_double_booking_is_refused_by_the_database(app: Any, cast: dict[str, Any]) -> None:
+    event, people = scheduled_event(cast)
+    slot = event.slots[0]
+    m1 = asks.meeting_between(db.session, event, people["sme1"], people["bank1"])
+    m2 = asks.meeting_between(db.session, event, people["sme1"], people["bank2"])
+    asks.place(db.session, m1, slot, 1)
+    with pytest.raises(Conflict, match="already taken"):
+        asks.place(db.session, m2, slot, 2)  # sme1 is busy then
+    # Even written straight to the table, a second seat for sme1 in that slot is refused.
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(MeetingSeat(meeting_id=m2.id, participant_id=people["sme1"].id, slot_id=slot.id))
+            db.session.flush()
+
+
+def test_organizer_pins_and_exclusions(app: Any, cast: dict[str, Any]) -> None:
+    event, people = scheduled_event(cast)
+    last = event.slots[-1]
+    pinned = asks.organizer_meeting(db.session, event, cast["organizer"], people["sme1"].id, people["bank1"].id,
+                                    slot_id=last.id, table=2)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    assert (pinned.slot_id, pinned.table) == (last.id, 2)
+    with pytest.raises(Conflict, match="meeting"):
+        asks.exclude(db.session, event, cast["organizer"], people["sme1"].id, people["bank1"].id)
+    with pytest.raises(PermissionDenied):
+        asks.organizer_meeting(db.session, event, cast["sme1"], people["sme1"].id, people["bank2"].id)
+
+
+def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any]) -> None:
+    event, people = scheduled_event(cast)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    with pytest.raises(NotFound):
+        eventday.check_in(db.session, event, cast["organizer"], "NOPE")
+    eventday.check_in(db.session, event, cast["organizer"], people["sme1"].code.lower())
+    assert people["sme1"].checked_in_at is not None
+    with pytest.raises(PermissionDenied):
+        eventday.check_in(db.session, event, cast["sme1"], people["sme2"].code)
+    services.set_phase(db.session, event, cast["organizer"], "live", event.version)
+    meeting = asks.meeting_between(db.session, event, people["sme1"], people["bank1"])
+    with pytest.raises(PermissionDenied):
+        eventday.record_outcome(db.session, meeting, cast["sme2"], {"result": "follow_up"})
+    with pytest.raises(ValidationFailed) as caught:
+        eventday.record_outcome(db.session, meeting, cast["sme1"], {"result": "follow_up", "amount_cny": "5", "rating": "9"})
+    assert set(caught.value.fields) == {"amount_cny", "rating"}
+    eventday.record_outcome(db.session, meeting, cast["sme1"], {"result": "financing_granted", "amount_cny": "3000000", "rating": "5"})
+    eventday.record_outcome(db.session, meeting, cast["bank1"], {"result": "financing_granted", "amount_cny": "3000000", "rating": "4"})
+    missed = asks.meeting_between(db.session, event, people["sme2"], people["bank2"])
+    eventday.mark_meeting(db.session, event, cast["organizer"], missed, "no_show")
+    figures = eventday.numbers(db.session, event)
+    assert figures.deals == 1 and figures.financing_cny == 3_000_000  # both sides reported one deal
+    assert figures.meetings["held"] == 1 and figures.meetings["no_show"] == 1 and figures.checked_in == 1
+    assert figures.by_kind == {"sme": 2, "bank": 2} and figures.requests == {"accepted": 4}
+    assert figures.rating == 4.5
+    sent = eventday.send_survey(db.session, event, cast["organizer"])
+    assert sent == 4  # everyone has a meeting without their own outcome (sme1 and bank1 have one more)
+    assert "financing_cny,3000000" in eventday.numbers_csv(event, figures).replace("totals,", "")
+
+
+def test_requests_after_a_race_leave_one_row(app: Any, cast: dict[str, Any]) -> None:
+    event = open_event(cast)
+    people = register_all(event, cast)
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    asks.send(db.session, event, people["sme1"], people["bank1"], cast["sme1"], "")
+    with pytest.raises(Conflict, match="already asked"):
+        asks.send(db.session, event, people["sme1"], people["bank1"], cast["sme1"], "")
+    assert len(db.session.scalars(select(MeetingRequest)).all()) == 1
+    assert len(db.session.scalars(select(Meeting)).all()) == 0

@@ -1,0 +1,152 @@
+"""A whole matchmaking event through the pages (Flask test client): an organizer, two SMEs
+and two banks, from set-up to the dashboard; and who may open what."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from marketplace.events.models import Event, MeetingRequest, Participant
+from marketplace.extensions import db
+
+FORM = {
+    "title": "2030年佛山银企对接会", "description": "一对一洽谈", "venue": "佛山市民服务中心", "days": "2030-06-10",
+    "start": "09:00", "end": "10:30", "meeting_minutes": "20", "gap_minutes": "10", "breaks": "", "tables": "2",
+    "approval": "open", "max_requests": "5", "max_meetings": "3", "role_sme": "seeker", "role_bank": "provider",
+}
+
+
+@pytest.fixture
+def people(make_user: Any) -> dict[str, Any]:
+    return {
+        "organizer": make_user("org@example.cn", kind="organizer", org_name="省中小企业服务中心"),
+        "sme1": make_user("sme1@example.cn", kind="sme", org_name="佛山精密制造有限公司"),
+        "sme2": make_user("sme2@example.cn", kind="sme", org_name="江门新能源科技有限公司"),
+        "bank1": make_user("bank1@example.cn", kind="bank", org_name="广东某银行"),
+        "bank2": make_user("bank2@example.cn", kind="bank", org_name="珠江某银行"),
+        "outsider": make_user("other@example.cn", kind="sme", org_name="东莞某公司"),
+    }
+
+
+def as_user(client: Any, auth: Any, email: str) -> None:
+    auth.logout()
+    auth.login(email)
+    client.get("/lang/en")  # the assertions read the English texts
+
+
+def ok(response: Any) -> str:
+    assert response.status_code in (200, 302), response.status_code
+    return response.get_data(as_text=True)
+
+
+def version(event_id: int) -> int:
+    db.session.expire_all()
+    event = db.session.get(Event, event_id)
+    assert event is not None
+    return event.version
+
+
+def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, Any]) -> None:
+    as_user(client, auth, "org@example.cn")
+    bad = client.post("/events/new", data={**FORM, "tables": "0", "end": "08:00"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Give a whole number from 1 to 1000." in page and "The day must end after it starts." in page
+    assert db.session.scalar(select(Event.id)) is None
+    created = client.post("/events/new", data=FORM)
+    assert created.status_code == 302
+    event_id = int(re.search(r"/events/(\d+)", created.headers["Location"]).group(1))
+    # A draft is the organizers' own.
+    as_user(client, auth, "sme1@example.cn")
+    assert client.get(f"/events/{event_id}").status_code == 404
+    as_user(client, auth, "org@example.cn")
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "registration", "version": version(event_id)}))
+    for name in ("sme1", "sme2", "bank1", "bank2"):
+        as_user(client, auth, f"{name}@example.cn")
+        assert "Register" in ok(client.get(f"/events/{event_id}/register"))
+        ok(client.post(f"/events/{event_id}/register", data={"delegate_name": f"{name} 代表", "request_text": "流动资金贷款"
+                                                             if name.startswith("sme") else "", "offer_text": "小微企业信用贷款"
+                                                             if name.startswith("bank") else ""}))
+    assert len(db.session.scalars(select(Participant)).all()) == 4
+    as_user(client, auth, "org@example.cn")
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "requests", "version": version(event_id)}))
+    as_user(client, auth, "sme1@example.cn")
+    recommendations = ok(client.get(f"/events/{event_id}/recommendations"))
+    assert "广东某银行" in recommendations and "珠江某银行" in recommendations and "江门新能源" not in recommendations
+    directory = ok(client.get(f"/events/{event_id}/participants?role=provider"))
+    assert "广东某银行" in directory and "江门新能源" not in directory
+    ids = {p.organization.name: p.id for p in db.session.scalars(select(Participant))}
+    for seeker in ("sme1", "sme2"):
+        as_user(client, auth, f"{seeker}@example.cn")
+        for bank in ("广东某银行", "珠江某银行"):
+            ok(client.post(f"/events/{event_id}/requests", data={"recipient_id": ids[bank], "message": "希望洽谈"}))
+    for bank in ("bank1", "bank2"):
+        as_user(client, auth, f"{bank}@example.cn")
+        page = ok(client.get(f"/events/{event_id}/requests"))
+        assert "希望洽谈" in page
+        for request in db.session.scalars(select(MeetingRequest).where(MeetingRequest.recipient_id.in_(
+                [p.id for p in db.session.scalars(select(Participant).where(Participant.user_id == people[bank].id))]))):
+            ok(client.post(f"/events/{event_id}/requests/{request.id}/answer", data={"answer": "accept"}))
+    as_user(client, auth, "org@example.cn")
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "scheduling", "version": version(event_id)}))
+    ran = client.post(f"/events/{event_id}/schedule/run", data={"version": version(event_id), "time_limit": "5",
+                                                               "keep_published": "on"}, follow_redirects=True)
+    assert "4 of 4 meetings scheduled" in ran.get_data(as_text=True)
+    # A second organizer working from the old page is told to reload, and nothing changes.
+    stale = client.post(f"/events/{event_id}/schedule/publish", data={"version": version(event_id) - 1}, follow_redirects=True)
+    assert "reload" in stale.get_data(as_text=True)
+    ok(client.post(f"/events/{event_id}/schedule/publish", data={"version": version(event_id)}))
+    grid = ok(client.get(f"/events/{event_id}/schedule"))
+    assert grid.count("↔") >= 4
+    csv_text = ok(client.get(f"/events/{event_id}/schedule.csv"))
+    assert csv_text.count("\n") == 5
+    as_user(client, auth, "sme1@example.cn")
+    agenda = ok(client.get(f"/events/{event_id}/agenda"))
+    assert "广东某银行" in agenda and "珠江某银行" in agenda
+    assert "fits your “流动资金贷款”" in agenda  # why this partner: their offer meets the SME's request
+    code = db.session.scalar(select(Participant.code).where(Participant.user_id == people["sme1"].id))
+    assert code in agenda
+    ics = client.get(f"/events/{event_id}/agenda.ics")
+    assert ics.mimetype == "text/calendar" and len(Calendar.from_ical(ics.data).walk("VEVENT")) == 2
+    assert client.get(f"/events/{event_id}/agenda.pdf").data.startswith(b"%PDF")
+    assert "Notifications" in agenda and "badge text-bg-danger" in agenda  # unread notices in the bar
+    assert "published" in ok(client.get("/notifications"))
+    as_user(client, auth, "org@example.cn")
+    checked = client.post(f"/events/{event_id}/checkin", data={"code": code}, follow_redirects=True)
+    assert "is checked in" in checked.get_data(as_text=True)
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "live", "version": version(event_id)}))
+    as_user(client, auth, "sme1@example.cn")
+    meeting_id = int(re.search(r'id="meeting-(\d+)"', ok(client.get(f"/events/{event_id}/agenda"))).group(1))
+    ok(client.post(f"/events/{event_id}/meetings/{meeting_id}/outcome",
+                   data={"result": "financing_granted", "amount_cny": "2000000", "rating": "5", "note": "已授信"}))
+    as_user(client, auth, "org@example.cn")
+    dashboard = ok(client.get(f"/events/{event_id}/dashboard"))
+    assert "Deals" in dashboard and ">1<" in dashboard.replace(" ", "")
+    numbers = ok(client.get(f"/events/{event_id}/dashboard.csv"))
+    assert "totals,financing_cny,2000000" in numbers
+
+
+def test_who_may_open_what(client: Any, auth: Any, people: dict[str, Any]) -> None:
+    as_user(client, auth, "org@example.cn")
+    event_id = int(re.search(r"/events/(\d+)", client.post("/events/new", data=FORM).headers["Location"]).group(1))
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "registration", "version": version(event_id)}))
+    as_user(client, auth, "sme1@example.cn")
+    ok(client.post(f"/events/{event_id}/register", data={"delegate_name": "甲"}))
+    assert client.get("/events/new").status_code == 403  # an SME organizes nothing
+    for path in ("schedule", "checkin", "dashboard", "edit", "schedule.csv", "dashboard.csv"):
+        assert client.get(f"/events/{event_id}/{path}").status_code == 403, path
+    assert client.post(f"/events/{event_id}/phase", data={"phase": "requests", "version": version(event_id)}).status_code == 403
+    as_user(client, auth, "other@example.cn")  # not registered
+    for path in ("participants", "recommendations", "requests", "agenda", "agenda.ics", "agenda.pdf"):
+        assert client.get(f"/events/{event_id}/{path}").status_code == 403, path
+    sme1 = db.session.scalar(select(Participant).where(Participant.user_id == people["sme1"].id))
+    assert client.post(f"/events/{event_id}/participants/{sme1.id}/decision", data={"decision": "decline"}).status_code == 403
+    auth.logout()
+    assert client.get(f"/events/{event_id}/agenda").status_code == 302  # to the login page
+    assert client.get(f"/events/{event_id}").status_code == 200  # the event itself is public
+    assert client.get("/events/999999").status_code == 404
+    client.get("/lang/zh")
+    assert "对接会" in client.get("/events").get_data(as_text=True)  # Chinese first
