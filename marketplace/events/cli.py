@@ -51,3 +51,53 @@ def solve_command(problem: Path, out: Path, time_limit: float, seed: int) -> Non
         f"objective {document['objective']}, upper bound {document['upper_bound']}, "
         f"gap {solution.gap:.2%}, {solution.seconds:.1f} s"
     )
+
+
+@events_cli.command("export")
+@click.argument("event_id", type=int)
+@click.option("--problem", "problem_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the event's scheduling problem (JSON, the schedule schema).")
+@click.option("--solution", "solution_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the event's current schedule as a solution (JSON).")
+def export_command(event_id: int, problem_path: Path, solution_path: Path | None) -> None:
+    """Write an event's meetings as a PROBLEM file (and its current schedule as a SOLUTION file),
+    so that the schedule can be checked, or solved again, outside the platform.
+
+    Exits with 1 if the event does not exist, or if its current schedule breaks a rule.
+    """
+    from marketplace.events import scheduling
+    from marketplace.events.models import Event
+    from marketplace.extensions import db
+    from matching.scheduling import (
+        Assignment,
+        Solution,
+        Unscheduled,
+        dump_problem,
+        dump_solution,
+        validate_solution,
+    )
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"no event {event_id}")
+    problem, by_key = scheduling.problem_of(db.session, event)
+    with click.open_file(str(problem_path), "w", encoding="utf-8", atomic=True) as f:
+        json.dump(dump_problem(problem), f, ensure_ascii=False, indent=1)
+    placed = [(key, m) for key, m in by_key.items() if m.slot_id is not None and m.table is not None]
+    objective = sum(m.priority for _key, m in placed)
+    if solution_path is not None:
+        solution = Solution(
+            assignments=tuple(Assignment(key, f"s{m.slot_id}", int(m.table)) for key, m in placed if m.table is not None),
+            unscheduled=tuple(Unscheduled(key, m.unscheduled_reason or "no_table", m.reason_text or "not scheduled")
+                              for key, m in by_key.items() if m.slot_id is None),
+            objective=objective, upper_bound=max(event.schedule_bound or objective, objective),
+            gap=0.0 if not event.schedule_bound else max(0.0, (event.schedule_bound - objective) / event.schedule_bound),
+            seconds=0.0)
+        violations = validate_solution(problem, solution)
+        if violations:
+            listed = "\n".join(f"- {v}" for v in violations)
+            raise click.ClickException(f"the current schedule breaks {len(violations)} rule(s):\n{listed}")
+        with click.open_file(str(solution_path), "w", encoding="utf-8", atomic=True) as f:
+            json.dump(dump_solution(solution), f, ensure_ascii=False, indent=1)
+    click.echo(f"event {event.id}: {len(problem.participants)} participants, {len(problem.meetings)} meetings, "
+               f"{len(placed)} placed")

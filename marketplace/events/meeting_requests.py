@@ -68,6 +68,9 @@ def requests_sent(session: Session, participant: Participant) -> int:
 
 
 def _check_room(session: Session, *people: Participant) -> None:
+    # Lock both participants' rows first (PostgreSQL; SQLite's transactions are serialised
+    # anyway), so two answers at once cannot both take someone's last free meeting.
+    session.execute(select(Participant.id).where(Participant.id.in_(sorted(p.id for p in people))).with_for_update())
     for person in people:
         if meeting_count(session, person) >= meeting_cap(person):
             raise Conflict(_("%(name)s already has %(n)d meetings, the most this event allows.",

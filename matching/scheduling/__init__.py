@@ -5,6 +5,7 @@ Framework-free: plain dataclasses and dicts in and out (numpy and scipy inside).
 
 from matching.scheduling.io import (
     ProblemError,
+    dump_problem,
     dump_solution,
     load_problem,
     solution_text,
@@ -34,6 +35,7 @@ __all__ = [
     "Slot",
     "Solution",
     "Unscheduled",
+    "dump_problem",
     "dump_solution",
     "load_problem",
     "solution_text",

@@ -192,6 +192,31 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+def dump_problem(problem: Problem) -> dict[str, Any]:
+    """The problem as a dict in the schema's problem shape (``load_problem`` reads it back)."""
+
+    def place(p: Place | None) -> dict[str, Any] | None:
+        return None if p is None else {"slot": p.slot, "table": p.table}
+
+    meetings = []
+    for m in problem.meetings:
+        item: dict[str, Any] = {"id": m.id, "a": m.a, "b": m.b, "priority": _number(m.priority)}
+        for name in ("pinned", "published"):
+            value = place(getattr(m, name))
+            if value is not None:
+                item[name] = value
+        meetings.append(item)
+    return {
+        "slots": [{"id": s.id, **({"start": s.start} if s.start else {}), **({"end": s.end} if s.end else {})}
+                  for s in problem.slots],
+        "tables": problem.tables,
+        "participants": [{"id": p.id, "unavailable": sorted(p.unavailable),
+                          **({"max_meetings": p.max_meetings} if p.max_meetings is not None else {})}
+                         for p in problem.participants],
+        "meetings": meetings,
+    }
+
+
 def dump_solution(solution: Solution) -> dict[str, Any]:
     """The solution as a dict in the schema's solution shape (plus ``gap`` and ``moved``)."""
     return {

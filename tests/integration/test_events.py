@@ -327,3 +327,26 @@ def test_requests_after_a_race_leave_one_row(app: Any, cast: dict[str, Any]) -> 
         asks.send(db.session, event, people["sme1"], people["bank1"], cast["sme1"], "")
     assert len(db.session.scalars(select(MeetingRequest)).all()) == 1
     assert len(db.session.scalars(select(Meeting)).all()) == 0
+
+
+def test_an_event_exports_as_files_that_check_out_and_solve(app: Any, cast: dict[str, Any], tmp_path: Any) -> None:
+    import json
+
+    from matching.scheduling import load_problem, validate_solution
+    from matching.scheduling.io import schema_errors
+
+    event, _people = scheduled_event(cast)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    problem_file, solution_file = tmp_path / "problem.json", tmp_path / "solution.json"
+    result = runner.invoke(args=["events", "export", str(event.id), "--problem", str(problem_file),
+                                 "--solution", str(solution_file)])
+    assert result.exit_code == 0, result.output
+    assert "4 meetings, 4 placed" in result.output
+    problem_doc, solution_doc = json.loads(problem_file.read_text()), json.loads(solution_file.read_text())
+    assert schema_errors(problem_doc, "problem") == [] and schema_errors(solution_doc, "solution") == []
+    assert validate_solution(load_problem(problem_doc), solution_doc) == []
+    again = runner.invoke(args=["events", "solve", str(problem_file), "--out", str(tmp_path / "again.json")])
+    assert again.exit_code == 0 and again.output.startswith("scheduled 4/4 meetings")
+    assert runner.invoke(args=["events", "export", "999", "--problem", str(problem_file)]).exit_code == 1

@@ -14,6 +14,7 @@ import pytest
 from matching.scheduling import (
     Problem,
     ProblemError,
+    dump_problem,
     dump_solution,
     load_problem,
     solution_text,
@@ -295,6 +296,16 @@ def test_solution_files_follow_the_schema():
     assert schema_errors(document, "solution") == []
     assert json.loads(solution_text(solution)) == document
     assert document["unscheduled"][0]["reason"] == "both_busy"
+
+
+def test_problem_files_round_trip():
+    document = make_problem([{"id": "m1", "a": "a", "b": "b", "priority": 2.5, "pinned": {"slot": "s2", "table": 3}},
+                             {"id": "m2", "a": "a", "b": "c", "published": {"slot": "s1", "table": 1}}],
+                            unavailable={"c": ["s2"]}, caps={"b": 1})
+    problem = load_problem(document)
+    written = dump_problem(problem)
+    assert schema_errors(written, "problem") == []
+    assert load_problem(json.loads(json.dumps(written))) == problem
 
 
 # --- the independent checker ------------------------------------------------------------------
