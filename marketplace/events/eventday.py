@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -47,7 +48,8 @@ def check_in(session: Session, event: Event, user: User, code: str) -> Participa
     wanted = (code or "").strip().upper()
     participant = session.scalar(select(Participant).where(Participant.event_id == event.id, Participant.code == wanted))
     if participant is None or not wanted:
-        raise NotFound(_("No participant of this event has the code %(code)s.", code=wanted or "—"))
+        raise ValidationFailed(_("No participant of this event has the code %(code)s.", code=wanted or "—"),
+                               fields={"code": [_("No participant of this event has the code %(code)s.", code=wanted or "—")]})
     if participant.status != "approved":
         raise Conflict(_("%(name)s is not an approved participant.", name=participant.delegate_name))
     if participant.checked_in_at is None:
@@ -83,6 +85,8 @@ def record_outcome(session: Session, meeting: Meeting, user: User, data: dict[st
     event = person.event
     if event.phase not in ("live", "closed") or meeting.slot_id is None or meeting.status == "cancelled":
         raise Conflict(_("Outcomes are recorded for scheduled meetings from the event day on."))
+    if meeting.status == "no_show":
+        raise Conflict(_("This meeting was marked as missed: there is no outcome to record."))
     errors: dict[str, list[str]] = {}
     result = data.get("result")
     if result not in RESULTS:
@@ -123,11 +127,19 @@ def record_outcome(session: Session, meeting: Meeting, user: User, data: dict[st
     return outcome
 
 
+SURVEY_INTERVAL = timedelta(days=1)
+
+
 def send_survey(session: Session, event: Event, user: User) -> int:
-    """Ask every participant who has a meeting without their outcome to record it."""
+    """Ask every participant who has a meeting without their outcome to record it (at most
+    once a day, so that nobody is pestered)."""
     require_organizer(event, user)
     if event.phase not in ("live", "closed"):
         raise Conflict(_("The follow-up survey goes out after the event day has begun."))
+    now = utcnow()
+    if event.survey_sent_at is not None and now - event.survey_sent_at < SURVEY_INTERVAL:
+        raise Conflict(_("The survey went out less than a day ago; send it again tomorrow at the earliest."))
+    event.survey_sent_at = now
     answered = {(o.meeting_id, o.participant_id) for o in session.scalars(
         select(Outcome).join(Meeting).where(Meeting.event_id == event.id))}
     missing: set[Participant] = set()
@@ -136,8 +148,10 @@ def send_survey(session: Session, event: Event, user: User) -> int:
         for person in (meeting.low, meeting.high):
             if (meeting.id, person.id) not in answered:
                 missing.add(person)
-    return notify(session, [p.user for p in missing], _("How did your meetings at %(event)s go? Please record the outcomes.",
-                                                         event=event.title), link=f"/events/{event.id}/agenda")
+    title = event.title
+    return notify(session, [p.user for p in missing],
+                  lambda: _("How did your meetings at %(event)s go? Please record the outcomes.", event=title),
+                  link=f"/events/{event.id}/agenda")
 
 
 @dataclass

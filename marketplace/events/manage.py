@@ -17,11 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from marketplace.errors import DomainError, ValidationFailed
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
-from marketplace.events.models import Event, Meeting, Participant
+from marketplace.events.models import Event, Exclusion, Meeting, Participant
 from marketplace.events.views import act, bp, load_event
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
+from marketplace.organizations.models import Organization
 
 
 def organizer_event(event_id: int) -> Event:
@@ -172,14 +173,19 @@ def schedule(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     placed = scheduling.master(db.session, event)
     grid: dict[tuple[int, int], Meeting] = {(m.slot_id or 0, m.table or 0): m for m in placed}
-    people = db.session.scalars(select(Participant).where(Participant.event_id == event.id, Participant.status == "approved")
-                                .order_by(Participant.delegate_name)).all()
+    people = db.session.scalars(select(Participant).join(Participant.organization)
+                                .where(Participant.event_id == event.id, Participant.status == "approved")
+                                .order_by(Organization.name, Participant.delegate_name)).all()
+    known = {p.id: p for p in people}
+    exclusions = [(known[x.low_id], known[x.high_id]) for x in db.session.scalars(select(Exclusion).where(Exclusion.event_id == event.id))
+                  if x.low_id in known and x.high_id in known]
     by_person: dict[int, list[Meeting]] = {p.id: [] for p in people}
     for m in placed:
         for pid in (m.low_id, m.high_id):
             by_person.setdefault(pid, []).append(m)
     return render_template("events/schedule.html", event=event, grid=grid, placed=placed, people=people, by_person=by_person,
-                           unplaced=scheduling.unplaced(db.session, event), view=request.args.get("view", "grid"))
+                           unplaced=scheduling.unplaced(db.session, event), view=request.args.get("view", "grid"),
+                           exclusions=exclusions)
 
 
 @bp.post("/<int:event_id>/schedule/run")
@@ -226,8 +232,19 @@ def add_meeting(event_id: int) -> ResponseReturnValue:
     form = request.form
     return act(lambda: asks.organizer_meeting(db.session, event, current_user, form.get("a", type=int) or 0,
                                               form.get("b", type=int) or 0, slot_id=form.get("slot_id", type=int),
-                                              table=form.get("table", type=int), pinned=form.get("pinned", "on") == "on"),
+                                              table=form.get("table", type=int), pinned=form.get("pinned") == "on"),
                _("The meeting is set."), request.form.get("next") or url_for("events.schedule", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/meetings/<int:meeting_id>/cancel")
+@login_required
+def cancel_meeting(event_id: int, meeting_id: int) -> ResponseReturnValue:
+    event = organizer_event(event_id)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        abort(404)
+    return act(lambda: asks.organizer_cancel(db.session, event, current_user, meeting), _("The meeting is called off."),
+               url_for("events.schedule", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/exclusions")
@@ -254,7 +271,9 @@ def checkin(event_id: int) -> ResponseReturnValue:
             flash(_("%(name)s (%(org)s) is checked in.", name=found[0].delegate_name, org=found[0].organization.name), "success")
         return response
     people = participation.directory(db.session, event, current_user, text=request.args.get("q", ""))
-    return render_template("events/checkin.html", event=event, people=people, q=request.args.get("q", ""))
+    everyone = participation.directory(db.session, event, current_user)
+    return render_template("events/checkin.html", event=event, people=people, q=request.args.get("q", ""),
+                           checked=sum(1 for p in everyone if p.checked_in_at), total=len(everyone))
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/status")

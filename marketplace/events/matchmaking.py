@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from listings.models import Listing, Need
 from marketplace.events.meeting_requests import LIVE_MEETINGS
-from marketplace.events.models import Event, Exclusion, Meeting, Participant
+from marketplace.events.models import Event, Exclusion, Meeting, MeetingRequest, Participant
 from marketplace.recommendations.service import get_store
 from marketplace.recommendations.store import listing_text, need_text
 from matching.pairing import NEED, OFFER, Item, Partner, recommend
@@ -76,10 +76,15 @@ def _items(session: Session, participants: list[Participant]) -> tuple[list[Item
 
 
 def _closed_pairs(session: Session, event: Event) -> set[tuple[int, int]]:
-    """Pairs not to recommend: excluded by the organizer, or already meeting."""
+    """Pairs not to recommend: excluded by the organizer, already meeting (or cancelled), or
+    where one side declined or withdrew a request."""
     pairs = {(e.low_id, e.high_id) for e in session.scalars(select(Exclusion).where(Exclusion.event_id == event.id))}
     pairs |= {(m.low_id, m.high_id) for m in session.scalars(select(Meeting).where(
-        Meeting.event_id == event.id, Meeting.status.in_(LIVE_MEETINGS)))}
+        Meeting.event_id == event.id, Meeting.status.in_((*LIVE_MEETINGS, "cancelled"))))}
+    # Someone said no (or took the request back): never propose the pair again.
+    pairs |= {(min(a, b), max(a, b)) for a, b in session.execute(select(MeetingRequest.sender_id, MeetingRequest.recipient_id)
+                                                                 .where(MeetingRequest.event_id == event.id,
+                                                                        MeetingRequest.status.in_(("declined", "withdrawn"))))}
     return pairs
 
 

@@ -9,6 +9,8 @@ organizer includes them), recommended pairs 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -128,10 +130,10 @@ def send(session: Session, event: Event, sender: Participant, recipient: Partici
         request.status = reverse.status = "accepted"
         request.answered_at = reverse.answered_at = now
         _new_meeting(session, event, sender, recipient, source="request", priority=PRIORITY_MUTUAL, request=request)
-        notify(session, [recipient.user], _("%(org)s also wants to meet you at %(event)s: the meeting is agreed.",
+        notify(session, [recipient.user], lambda: _("%(org)s also wants to meet you at %(event)s: the meeting is agreed.",
                                            org=sender.organization.name, event=event.title), link=f"/events/{event.id}/requests")
     else:
-        notify(session, [recipient.user], _("%(org)s asks to meet you at %(event)s.", org=sender.organization.name,
+        notify(session, [recipient.user], lambda: _("%(org)s asks to meet you at %(event)s.", org=sender.organization.name,
                                            event=event.title), link=f"/events/{event.id}/requests")
     session.flush()
     return request
@@ -149,6 +151,8 @@ def answer(session: Session, request: MeetingRequest, user: User, accept: bool, 
         raise Conflict(_("Meeting requests are not open."))
     request.answered_at = utcnow()
     meeting = None
+    org, title = recipient.organization.name, event.title
+    text: Callable[[], str]
     if accept:
         if excluded(session, event, request.sender, recipient):
             raise Conflict(_("The organizer has not allowed this meeting."))
@@ -156,13 +160,19 @@ def answer(session: Session, request: MeetingRequest, user: User, accept: bool, 
         request.status = "accepted"
         meeting = _new_meeting(session, event, request.sender, recipient, source="request",
                                priority=PRIORITY_ACCEPTED, request=request)
-        text = _("%(org)s accepted your meeting request for %(event)s.", org=recipient.organization.name, event=event.title)
+
+        def text() -> str:
+            return _("%(org)s accepted your meeting request for %(event)s.", org=org, event=title)
     else:
         request.status = "declined"
-        request.reason = (reason or "").strip()[:500]
-        text = _("%(org)s declined your meeting request for %(event)s.", org=recipient.organization.name, event=event.title)
-        if request.reason:
-            text += " " + _("Reason: %(reason)s", reason=request.reason)
+        request.reason = reason_text = (reason or "").strip()[:500]
+
+        def text() -> str:
+            said = _("%(org)s declined your meeting request for %(event)s.", org=org, event=title)
+            if not reason_text:
+                return said
+            because = _("Reason: %(reason)s", reason=reason_text)  # (not inside an f-string: extracted)
+            return f"{said} {because}"
     notify(session, [request.sender.user], text, link=f"/events/{event.id}/requests")
     session.flush()
     return meeting
@@ -178,7 +188,7 @@ def withdraw(session: Session, request: MeetingRequest, user: User) -> None:
     if event.phase in ("live", "closed"):
         raise Conflict(_("The event has started."))
     _withdraw(session, request)
-    notify(session, [request.recipient.user], _("%(org)s withdrew its meeting request for %(event)s.",
+    notify(session, [request.recipient.user], lambda: _("%(org)s withdrew its meeting request for %(event)s.",
                                                org=request.sender.organization.name, event=event.title),
            link=f"/events/{event.id}/requests")
     session.flush()
@@ -271,14 +281,49 @@ def organizer_meeting(session: Session, event: Event, user: User, a_id: int, b_i
         meeting = _new_meeting(session, event, a, b, source="organizer", priority=PRIORITY_ORGANIZER)
     elif meeting.status == "cancelled":
         meeting.status = "planned"
-    meeting.pinned = pinned
+    if table is not None and slot_id is None:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"slot_id": [_("Choose the slot for that table.")]})
+    if slot_id is not None and table is None:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"table": [_("Choose the table for that slot.")]})
+    meeting.pinned = bool(pinned and slot_id is not None)  # a pin is a place: none without a slot
     if slot_id is not None:
         slot = session.get(EventSlot, slot_id)
-        if slot is None:
+        if slot is None or slot.event_id != event.id:
             raise NotFound(_("No such slot."))
         place(session, meeting, slot, table)
+        if event.phase in ("published", "live"):
+            # The schedule is out: this meeting goes straight onto both agendas.
+            meeting.published_slot_id, meeting.published_table = meeting.slot_id, meeting.table
+            notify(session, [a.user, b.user], lambda: _("The organizer added a meeting at %(event)s to your agenda.", event=event.title),
+                   link=f"/events/{event.id}/agenda")
     session.flush()
     return meeting
+
+
+def organizer_cancel(session: Session, event: Event, user: User, meeting: Meeting) -> None:
+    """The organizer calls a meeting off (its request, if any, counts as declined); once the
+    schedule is out, both sides are told."""
+    require_organizer(event, user)
+    if meeting.event_id != event.id:
+        raise NotFound(_("No such meeting."))
+    if event.phase == "closed" or meeting.status in ("held", "no_show"):
+        raise Conflict(_("This meeting can no longer be called off."))
+    if meeting.status == "cancelled":
+        return
+    was_published = meeting.published_slot_id is not None
+    cancel_meeting(session, meeting)
+    meeting.pinned = False
+    meeting.published_slot_id = meeting.published_table = None  # off the agendas now
+    if meeting.request_id is not None:
+        request = session.get(MeetingRequest, meeting.request_id)
+        if request is not None and request.status in ("pending", "accepted"):
+            request.status, request.reason = "declined", _("The organizer called this meeting off.")
+    if was_published:
+        title = event.title
+        notify(session, [meeting.low.user, meeting.high.user],
+               lambda: _("A meeting at %(event)s was called off: see your agenda.", event=title),
+               link=f"/events/{event.id}/agenda")
+    session.flush()
 
 
 def exclude(session: Session, event: Event, user: User, a_id: int, b_id: int) -> Exclusion:

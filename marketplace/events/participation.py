@@ -109,7 +109,7 @@ def register(session: Session, event: Event, user: User, organization: Organizat
         raise Conflict(_("You are already registered for this event.")) from exc
     if participant.status == "pending":
         organizers = [m.user for m in event.organization.memberships]
-        notify(session, organizers, _("%(org)s asks to attend %(event)s.", org=organization.name, event=event.title),
+        notify(session, organizers, lambda: _("%(org)s asks to attend %(event)s.", org=organization.name, event=event.title),
                link=f"/events/{event.id}/participants")
     return participant
 
@@ -134,8 +134,12 @@ def decide(session: Session, participant: Participant, user: User, approve: bool
     participant.status = "approved" if approve else "declined"
     participant.decided_at = utcnow()
     session.flush()
-    message = (_("Your registration for %(event)s is approved.", event=event.title) if approve
-               else _("Your registration for %(event)s was declined.", event=event.title))
+    title = event.title
+
+    def message() -> str:
+        return (_("Your registration for %(event)s is approved.", event=title) if approve
+                else _("Your registration for %(event)s was declined.", event=title))
+
     notify(session, [participant.user], message, link=f"/events/{event.id}")
 
 

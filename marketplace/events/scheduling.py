@@ -162,11 +162,11 @@ def publish(session: Session, event: Event, user: User, version: Any) -> list[in
     link = f"/events/{event.id}/agenda"
     if first:
         people = session.scalars(select(Participant).where(Participant.event_id == event.id, Participant.status == "approved"))
-        notify(session, [p.user for p in people], _("The meeting schedule of %(event)s is published: see your agenda.",
+        notify(session, [p.user for p in people], lambda: _("The meeting schedule of %(event)s is published: see your agenda.",
                                                     event=event.title), link=link)
     elif changed:
         affected = {p for m in changed for p in (m.low, m.high)}
-        notify(session, [p.user for p in affected], _("Your meetings at %(event)s have changed: see your agenda.",
+        notify(session, [p.user for p in affected], lambda: _("Your meetings at %(event)s have changed: see your agenda.",
                                                       event=event.title), link=link)
     return [m.id for m in changed]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -159,6 +160,9 @@ def save_event(session: Session, organization: Organization, user: User, data: M
         errors["roles"] = [_("Unknown kind or role: %(which)s.", which=", ".join(bad))]
     elif not roles:
         errors["roles"] = [_("Say which kinds of organization may attend, and as which role.")]
+    online_url = str(data.get("online_url") or "").strip()
+    if online_url and not (online_url.startswith(("http://", "https://")) and len(online_url) <= 500 and " " not in online_url):
+        errors["online_url"] = [_("Give a web address starting with http:// or https://.")]
     opens, closes, requests_close = (data.get(k) for k in ("registration_opens_at", "registration_closes_at", "requests_close_at"))
     for name, moment in (("registration_opens_at", opens), ("registration_closes_at", closes), ("requests_close_at", requests_close)):
         if moment is not None and (not isinstance(moment, datetime) or moment.tzinfo is None):
@@ -177,6 +181,11 @@ def save_event(session: Session, organization: Organization, user: User, data: M
             errors["registration_closes_at"] = [_("Registration must close before the first meeting.")]
         if requests_close and first_slot and requests_close > first_slot:
             errors["requests_close_at"] = [_("Requests must close before the first meeting.")]
+        if requests_close and closes and requests_close < closes:
+            errors["requests_close_at"] = [_("Requests cannot close before registration does.")]
+        changed_days = event is None or list((event.slot_plan or {}).get("days", [])) != [d.isoformat() for d in plan.days]
+        if plan and changed_days and plan.days[0] < utcnow().astimezone(ZoneInfo(plan.timezone)).date():
+            errors["plan.days"] = [_("The days must not be in the past.")]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     assert plan is not None and tables is not None
@@ -194,7 +203,7 @@ def save_event(session: Session, organization: Organization, user: User, data: M
     event.title = title
     event.description = str(data.get("description") or "").strip()
     event.venue = str(data.get("venue") or "").strip()[:300]
-    event.online_url = str(data.get("online_url") or "").strip()[:500]
+    event.online_url = online_url
     event.timezone = plan.timezone
     event.slot_plan = new_plan
     event.meeting_minutes = plan.meeting_minutes

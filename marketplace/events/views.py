@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -43,8 +44,8 @@ def act(action: Callable[[], Any], done: str | None, back: str) -> ResponseRetur
         if exc.status in (403, 404):
             abort(exc.status)
         message = str(exc.message)
-        if isinstance(exc, ValidationFailed) and exc.fields:
-            message += " " + " ".join(f"{' '.join(str(m) for m in v)}" for v in exc.fields.values())
+        if isinstance(exc, ValidationFailed) and exc.fields:  # no form to mark here: say what is wrong
+            message = " ".join(dict.fromkeys(str(m) for v in exc.fields.values() for m in v))
         flash(message, "danger")
     except StaleDataError:
         db.session.rollback()
@@ -74,6 +75,27 @@ def event_phase_label(phase: str) -> str:
 @bp.app_template_global()
 def event_role_label(role: str) -> str:
     return participation.role_label(role)
+
+
+STATUS_LABELS = {
+    "participant": {"pending": _l("awaiting approval"), "approved": _l("approved"), "declined": _l("declined"),
+                    "cancelled": _l("cancelled")},
+    "request": {"pending": _l("pending"), "accepted": _l("accepted"), "declined": _l("declined"),
+                "withdrawn": _l("withdrawn"), "expired": _l("expired")},
+    "meeting": {"planned": _l("planned"), "scheduled": _l("scheduled"), "unplaced": _l("not placed"),
+                "held": _l("held"), "no_show": _l("no-show"), "cancelled": _l("cancelled")},
+    "source": {"request": _l("requested"), "organizer": _l("set by the organizer"), "recommended": _l("recommended")},
+}
+
+
+@bp.app_template_global()
+def event_status_label(kind: str, key: str) -> str:
+    return str(STATUS_LABELS.get(kind, {}).get(key, key))
+
+
+@bp.app_template_global()
+def event_status_labels(kind: str) -> dict[str, str]:
+    return {k: str(v) for k, v in STATUS_LABELS.get(kind, {}).items()}
 
 
 @bp.app_template_global()
@@ -297,17 +319,21 @@ def _agenda_of(event: Event) -> tuple[Participant, list[Meeting]]:
     return me, scheduling.agenda(db.session, me)
 
 
-@bp.get("/<int:event_id>/agenda")
-@login_required
-def agenda(event_id: int) -> ResponseReturnValue:
-    event = load_event(event_id)
-    me, meetings = _agenda_of(event)
+def _agenda_page(event: Event, errors: dict[int, dict[str, list[str]]] | None = None,
+                 values: dict[int, dict[str, Any]] | None = None, status: int = 200) -> ResponseReturnValue:
     from marketplace.events.matchmaking import why
 
+    me, meetings = _agenda_of(event)
     mine = {o.meeting_id: o for o in db.session.scalars(select(eventday.Outcome).where(eventday.Outcome.participant_id == me.id))}
     reasons = why(db.session, event, me, [m.other(me.id) for m in meetings]) if meetings else {}
     return render_template("events/agenda.html", event=event, me=me, meetings=meetings, outcomes=mine,
-                           results=eventday.RESULT_LABELS, reasons=reasons)
+                           results=eventday.RESULT_LABELS, reasons=reasons, errors=errors or {}, values=values or {}), status
+
+
+@bp.get("/<int:event_id>/agenda")
+@login_required
+def agenda(event_id: int) -> ResponseReturnValue:
+    return _agenda_page(load_event(event_id))
 
 
 @bp.get("/<int:event_id>/agenda.ics")
@@ -337,8 +363,21 @@ def record_outcome(event_id: int, meeting_id: int) -> ResponseReturnValue:
     if meeting is None or meeting.event_id != event.id:
         abort(404)
     data = {k: request.form.get(k) for k in ("result", "amount_cny", "rating", "note")}
-    return act(lambda: eventday.record_outcome(db.session, meeting, current_user, data), _("Thank you: the outcome is saved."),
-               url_for("events.agenda", event_id=event.id) + f"#meeting-{meeting.id}")
+    try:
+        eventday.record_outcome(db.session, meeting, current_user, data)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        errors = {meeting.id: {k: [str(m) for m in v] for k, v in exc.fields.items()}}
+        return _agenda_page(event, errors, {meeting.id: data}, 422)
+    except DomainError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            abort(exc.status)
+        flash(str(exc.message), "danger")
+    else:
+        flash(_("Thank you: the outcome is saved."), "success")
+    return redirect(url_for("events.agenda", event_id=event.id) + f"#meeting-{meeting.id}")
 
 
 from marketplace.events import manage  # noqa: E402,F401  (the organizer's routes on this blueprint)

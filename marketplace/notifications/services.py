@@ -3,8 +3,10 @@ so a rolled-back change notifies no one)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -14,19 +16,22 @@ from marketplace.notifications.models import Notification
 from marketplace.timeutil import utcnow
 
 
-def notify(session: Session, users: Iterable[User], message: str, *, link: str = "", subject: str | None = None,
+def notify(session: Session, users: Iterable[User], message: Callable[[], str], *, link: str = "",
            email: bool = True) -> int:
-    """Notify each user once (duplicates ignored); returns how many were notified. ``link`` is
-    a path on this site; the e-mail gives it after the message."""
+    """Notify each user once (duplicates ignored); returns how many were notified. ``message``
+    makes the text and is called in each recipient's language; ``link`` is a path on this site,
+    given after the message in the e-mail."""
     seen: set[int] = set()
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
     for user in users:
         if user is None or user.id in seen:
             continue
         seen.add(user.id)
-        session.add(Notification(user_id=user.id, message=message[:500], link=link))
+        with force_locale(user.locale or default):
+            text = str(message())
+        session.add(Notification(user_id=user.id, message=text[:500], link=link))
         if email and user.email:
-            body = message + (f"\n\n{link}" if link else "")
-            mail.enqueue(session, user.email, (subject or message)[:200], body)
+            mail.enqueue(session, user.email, text[:200], text + (f"\n\n{link}" if link else ""))
     session.flush()
     return len(seen)
 

@@ -5,14 +5,14 @@ the numbers, and who may see what."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Meeting, MeetingRequest, MeetingSeat
@@ -34,14 +34,19 @@ def event_data(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def cast(make_user: Any) -> dict[str, Any]:
-    """An organizer, two SMEs and two banks (users; each owns an organization)."""
-    return {
+    """An organizer, two SMEs and two banks (users; each owns an organization). They read
+    English, except sme2, who keeps the default language (Chinese)."""
+    people = {
         "organizer": make_user("org@example.cn", kind="organizer", org_name="省中小企业服务中心"),
         "sme1": make_user("sme1@example.cn", kind="sme", org_name="佛山精密制造有限公司"),
         "sme2": make_user("sme2@example.cn", kind="sme", org_name="江门新能源科技有限公司"),
         "bank1": make_user("bank1@example.cn", kind="bank", org_name="广东某银行"),
         "bank2": make_user("bank2@example.cn", kind="bank", org_name="珠江某银行"),
     }
+    for name, user in people.items():
+        user.locale = None if name == "sme2" else "en"
+    db.session.commit()
+    return people
 
 
 def org(user: Any) -> Any:
@@ -89,6 +94,10 @@ def services_zone(event: Event) -> Any:
     ({"plan": {**PLAN, "days": ["2030-13-01"]}}, "plan.days"),
     ({"roles": {}}, "roles"),
     ({"roles": {"sme": "boss"}}, "roles"),
+    ({"online_url": "javascript:alert(1)"}, "online_url"),
+    ({"plan": {**PLAN, "days": ["2020-01-01"]}}, "plan.days"),
+    ({"registration_closes_at": datetime(2030, 6, 5, tzinfo=UTC), "requests_close_at": datetime(2030, 6, 1, tzinfo=UTC)},
+     "requests_close_at"),
 ])
 def test_bad_set_up_is_refused_with_the_field_and_nothing_saved(app: Any, cast: dict[str, Any], changes: dict[str, Any],
                                                                  field: str) -> None:
@@ -188,7 +197,7 @@ def test_meeting_cap_stops_accepting(app: Any, cast: dict[str, Any]) -> None:
     asks.answer(db.session, b, cast["bank1"], False, "本期额度已满")
     assert b.status == "declined" and b.reason == "本期额度已满"
     sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "sme2@example.cn")).all()
-    assert any("declined" in m.body and "本期额度已满" in m.body for m in sent)
+    assert any("原因：本期额度已满" in m.body for m in sent)  # in the recipient's language (Chinese by default)
 
 
 def scheduled_event(cast: dict[str, Any], **changes: Any) -> tuple[Event, dict[str, Any]]:
@@ -226,8 +235,9 @@ def test_schedule_from_the_database_is_valid_and_published(app: Any, cast: dict[
     db.session.commit()
     agenda = scheduling.agenda(db.session, people["sme1"])
     assert len(agenda) == 2
-    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.message.contains("published")))}
-    assert {cast[n].id for n in ("sme1", "sme2", "bank1", "bank2")} <= told
+    told = {n.user_id: n.message for n in db.session.scalars(select(Notification).where(Notification.link.endswith("/agenda")))}
+    assert {cast[n].id for n in ("sme1", "sme2", "bank1", "bank2")} <= set(told)
+    assert "is published" in told[cast["sme1"].id] and "发布" in told[cast["sme2"].id]  # each in their own language
     calendar = Calendar.from_ical(exports.agenda_ics(event, people["sme1"], agenda, "example.cn"))
     entries = [c for c in calendar.walk("VEVENT")]
     assert len(entries) == 2 and calendar["VERSION"] == "2.0" and calendar.get("PRODID")
@@ -291,8 +301,9 @@ def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any])
     event, people = scheduled_event(cast)
     scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
     scheduling.publish(db.session, event, cast["organizer"], event.version)
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationFailed) as caught:
         eventday.check_in(db.session, event, cast["organizer"], "NOPE")
+    assert "code" in caught.value.fields
     eventday.check_in(db.session, event, cast["organizer"], people["sme1"].code.lower())
     assert people["sme1"].checked_in_at is not None
     with pytest.raises(PermissionDenied):
@@ -313,8 +324,12 @@ def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any])
     assert figures.meetings["held"] == 1 and figures.meetings["no_show"] == 1 and figures.checked_in == 1
     assert figures.by_kind == {"sme": 2, "bank": 2} and figures.requests == {"accepted": 4}
     assert figures.rating == 4.5
+    with pytest.raises(Conflict, match="missed"):  # a no-show has no outcome
+        eventday.record_outcome(db.session, missed, cast["sme2"], {"result": "follow_up"})
     sent = eventday.send_survey(db.session, event, cast["organizer"])
     assert sent == 4  # everyone has a meeting without their own outcome (sme1 and bank1 have one more)
+    with pytest.raises(Conflict, match="less than a day"):
+        eventday.send_survey(db.session, event, cast["organizer"])
     assert "financing_cny,3000000" in eventday.numbers_csv(event, figures).replace("totals,", "")
 
 
@@ -350,3 +365,45 @@ def test_an_event_exports_as_files_that_check_out_and_solve(app: Any, cast: dict
     again = runner.invoke(args=["events", "solve", str(problem_file), "--out", str(tmp_path / "again.json")])
     assert again.exit_code == 0 and again.output.startswith("scheduled 4/4 meetings")
     assert runner.invoke(args=["events", "export", "999", "--problem", str(problem_file)]).exit_code == 1
+
+
+def test_a_late_meeting_on_the_day_reaches_both_agendas(app: Any, cast: dict[str, Any]) -> None:
+    event, people = scheduled_event(cast, max_meetings=3)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    services.set_phase(db.session, event, cast["organizer"], "live", event.version)
+    # sme1 and sme2 (both seekers) meet in a slot where both are free, at a free table.
+    busy = {(s.participant_id, s.slot_id) for s in db.session.scalars(select(MeetingSeat))}
+    taken = {(m.slot_id, m.table) for m in scheduling.master(db.session, event)}
+    slot = next(s for s in event.slots if (people["sme1"].id, s.id) not in busy and (people["sme2"].id, s.id) not in busy)
+    table = next(t for t in (1, 2) if (slot.id, t) not in taken)
+    before = len(scheduling.agenda(db.session, people["sme2"]))
+    asks.organizer_meeting(db.session, event, cast["organizer"], people["sme1"].id, people["sme2"].id, slot_id=slot.id,
+                           table=table)
+    assert len(scheduling.agenda(db.session, people["sme2"])) == before + 1
+    assert db.session.scalar(select(Notification).where(Notification.user_id == cast["sme1"].id,
+                                                        Notification.message.contains("added a meeting")))
+    assert db.session.scalar(select(Notification).where(Notification.user_id == cast["sme2"].id,
+                                                        Notification.message.contains("新增了一场洽谈")))
+
+
+def test_declined_pairs_are_never_filled_in_and_the_organizer_can_call_a_meeting_off(app: Any, cast: dict[str, Any]) -> None:
+    event = open_event(cast, fill_recommended=True)
+    people = register_all(event, cast)
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    no = asks.send(db.session, event, people["sme2"], people["bank2"], cast["sme2"], "")
+    asks.answer(db.session, no, cast["bank2"], False, "不合适")
+    services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    pairs = {(m.low_id, m.high_id): m for m in scheduling.master(db.session, event)}
+    assert pairs and all(m.source == "recommended" for m in pairs.values())
+    assert asks.pair(people["sme2"].id, people["bank2"].id) not in pairs  # bank2 said no
+    meeting = next(iter(pairs.values()))
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    with pytest.raises(PermissionDenied):
+        asks.organizer_cancel(db.session, event, cast["sme1"], meeting)
+    asks.organizer_cancel(db.session, event, cast["organizer"], meeting)
+    assert meeting.status == "cancelled" and meeting.slot_id is None and meeting.published_slot_id is None
+    assert not db.session.scalars(select(MeetingSeat).where(MeetingSeat.meeting_id == meeting.id)).all()
+    with pytest.raises(ValidationFailed):  # a table without a slot means nothing
+        asks.organizer_meeting(db.session, event, cast["organizer"], people["sme1"].id, people["bank2"].id, table=1)

@@ -113,7 +113,7 @@ def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, 
     assert ics.mimetype == "text/calendar" and len(Calendar.from_ical(ics.data).walk("VEVENT")) == 2
     assert client.get(f"/events/{event_id}/agenda.pdf").data.startswith(b"%PDF")
     assert "Notifications" in agenda and "badge text-bg-danger" in agenda  # unread notices in the bar
-    assert "published" in ok(client.get("/notifications"))
+    assert "发布" in ok(client.get("/notifications"))  # written in the user's own language (Chinese by default)
     as_user(client, auth, "org@example.cn")
     checked = client.post(f"/events/{event_id}/checkin", data={"code": code}, follow_redirects=True)
     assert "is checked in" in checked.get_data(as_text=True)
