@@ -79,7 +79,8 @@ def _details(session: Session, event: Event, organization: Organization, data: M
 
 
 def register(session: Session, event: Event, user: User, organization: Organization, data: Mapping[str, Any]) -> Participant:
-    """Register ``user`` as a delegate of ``organization``. ``data``: delegate_name,
+    """Register a delegate of ``organization``: ``user`` or, with ``delegate_user_id``, another
+    member (a firm may send several). ``data``: delegate_user_id, delegate_name,
     delegate_title, listing_ids, need_ids, offer_text, request_text, unavailable_slot_ids.
 
     Raises PermissionDenied (not a member), Conflict (closed, full, already registered: the
@@ -89,14 +90,21 @@ def register(session: Session, event: Event, user: User, organization: Organizat
     problem = registration_problem(event, organization)
     if problem:
         raise Conflict(problem)
-    if participant_of(session, event, user) is not None:
-        raise Conflict(_("You are already registered for this event."))
+    delegate = user
+    if data.get("delegate_user_id") not in (None, "", user.id, str(user.id)):
+        chosen = next((m.user for m in organization.memberships if str(m.user_id) == str(data.get("delegate_user_id"))), None)
+        if chosen is None:
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   fields={"delegate_user_id": [_("Choose a member of your organization.")]})
+        delegate = chosen
+    if participant_of(session, event, delegate) is not None:
+        raise Conflict(_("%(name)s is already registered for this event.", name=delegate.display_name))
     if event.capacity is not None:
         taken = session.scalar(select(func.count()).select_from(Participant).where(
             Participant.event_id == event.id, Participant.status.in_(("pending", "approved"))))
         if (taken or 0) >= event.capacity:
             raise Conflict(_("The event is full."))
-    participant = Participant(event=event, organization=organization, user=user, role=event.roles[organization.kind],
+    participant = Participant(event=event, organization=organization, user=delegate, role=event.roles[organization.kind],
                               status="approved" if event.approval == "open" else "pending")
     _details(session, event, organization, data, participant)
     if participant.status == "approved":
@@ -106,7 +114,11 @@ def register(session: Session, event: Event, user: User, organization: Organizat
             session.add(participant)
             session.flush()
     except IntegrityError as exc:
-        raise Conflict(_("You are already registered for this event.")) from exc
+        raise Conflict(_("%(name)s is already registered for this event.", name=delegate.display_name)) from exc
+    if delegate.id != user.id:
+        title, by = event.title, user.display_name
+        notify(session, [delegate], lambda: _("%(name)s registered you as a delegate for %(event)s.", name=by, event=title),
+               link=f"/events/{event.id}")
     if participant.status == "pending":
         organizers = [m.user for m in event.organization.memberships]
         notify(session, organizers, lambda: _("%(org)s asks to attend %(event)s.", org=organization.name, event=event.title),
@@ -117,7 +129,7 @@ def register(session: Session, event: Event, user: User, organization: Organizat
 def update_details(session: Session, participant: Participant, user: User, data: Mapping[str, Any]) -> None:
     """The delegate (or an organizer) changes what they bring and when they are away."""
     event = participant.event
-    if participant.user_id != user.id and not is_organizer(event, user):
+    if participant.user_id != user.id and participant.organization.member(user) is None and not is_organizer(event, user):
         raise PermissionDenied(_("This is not your registration."))
     if event.phase in ("live", "closed"):
         raise Conflict(_("The event has started: registrations can no longer change."))
@@ -143,11 +155,20 @@ def decide(session: Session, participant: Participant, user: User, approve: bool
     notify(session, [participant.user], message, link=f"/events/{event.id}")
 
 
+def delegates(session: Session, event: Event, organization: Organization | None) -> list[Participant]:
+    """The organization's registrations for the event."""
+    if organization is None:
+        return []
+    return list(session.scalars(select(Participant).where(Participant.event_id == event.id,
+                                                          Participant.organization_id == organization.id)
+                                .order_by(Participant.id)))
+
+
 def cancel(session: Session, participant: Participant, user: User) -> None:
-    """The delegate withdraws from the event (their pending requests are withdrawn too)."""
+    """The delegate (or a colleague) withdraws from the event (their open requests go too)."""
     from marketplace.events.meeting_requests import withdraw_all
 
-    if participant.user_id != user.id:
+    if participant.user_id != user.id and participant.organization.member(user) is None:
         raise PermissionDenied(_("This is not your registration."))
     if participant.event.phase in ("live", "closed"):
         raise Conflict(_("The event has started."))

@@ -129,8 +129,10 @@ def detail(event_id: int) -> ResponseReturnValue:
     organizer = services.is_organizer(event, current_user if current_user.is_authenticated else None)
     problem = participation.registration_problem(event, current_organization()) if current_user.is_authenticated else None
     figures = eventday.numbers(db.session, event) if organizer else None
+    org = current_organization() if current_user.is_authenticated else None
+    colleagues = [p for p in participation.delegates(db.session, event, org) if me is None or p.id != me.id]
     return render_template("events/detail.html", event=event, me=me, organizer=organizer, problem=problem, figures=figures,
-                           transitions=services.TRANSITIONS[event.phase])
+                           transitions=services.TRANSITIONS[event.phase], colleagues=colleagues)
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -152,19 +154,23 @@ def _registration_data() -> dict[str, Any]:
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int) -> ResponseReturnValue:
+    """Register (yourself or, with ``?new=1``, a colleague) or change your registration."""
     event = load_event(event_id)
     organization = current_organization()
     me = me_in(event)
+    adding = me is None or request.values.get("new") == "1"
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data = _registration_data()
         try:
-            if me is None:
+            if adding:
                 if organization is None:
                     abort(403)
-                participation.register(db.session, event, current_user, organization, data)
-                message = _("You are registered.")
+                participation.register(db.session, event, current_user, organization,
+                                       {**data, "delegate_user_id": request.form.get("delegate_user_id")})
+                message = _("The delegate is registered.")
             else:
+                assert me is not None
                 participation.update_details(db.session, me, current_user, data)
                 message = _("Your registration is updated.")
             db.session.commit()
@@ -179,22 +185,26 @@ def register(event_id: int) -> ResponseReturnValue:
                 abort(exc.status)
             flash(str(exc.message), "danger")
             return redirect(url_for("events.detail", event_id=event.id))
-    org = me.organization if me else organization
+    org = organization if adding else me.organization if me else None
     if org is None:
         flash(_("Join or create an organization first."), "warning")
         return redirect(url_for("events.detail", event_id=event.id))
     listings = db.session.scalars(select(Listing).where(Listing.organization_id == org.id, Listing.status == "published")).all()
     needs = db.session.scalars(select(Need).where(Need.organization_id == org.id, Need.status == "published")).all()
+    current = None if adding else me
     values = _registration_data() if request.method == "POST" else {
-        "delegate_name": me.delegate_name if me else current_user.display_name,
-        "delegate_title": me.delegate_title if me else "",
-        "listing_ids": [str(i) for i in (me.listing_ids if me else [])],
-        "need_ids": [str(i) for i in (me.need_ids if me else [])],
-        "offer_text": me.offer_text if me else "", "request_text": me.request_text if me else "",
-        "unavailable_slot_ids": [str(i) for i in (me.unavailable_slot_ids if me else [])],
+        "delegate_name": current.delegate_name if current else ("" if me else current_user.display_name),
+        "delegate_title": current.delegate_title if current else "",
+        "listing_ids": [str(i) for i in (current.listing_ids if current else [])],
+        "need_ids": [str(i) for i in (current.need_ids if current else [])],
+        "offer_text": current.offer_text if current else "", "request_text": current.request_text if current else "",
+        "unavailable_slot_ids": [str(i) for i in (current.unavailable_slot_ids if current else [])],
     }
-    return render_template("events/register.html", event=event, me=me, listings=listings, needs=needs, values=values,
-                           errors=errors, organization=org)
+    registered = {p.user_id for p in participation.delegates(db.session, event, org)}
+    members = [m.user for m in org.memberships if m.user_id not in registered] if adding else []
+    return render_template("events/register.html", event=event, me=current, listings=listings, needs=needs, values=values,
+                           errors=errors, organization=org, members=members, adding=adding,
+                           chosen=request.form.get("delegate_user_id", str(current_user.id)))
 
 
 @bp.post("/<int:event_id>/registration/cancel")

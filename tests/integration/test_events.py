@@ -407,3 +407,28 @@ def test_declined_pairs_are_never_filled_in_and_the_organizer_can_call_a_meeting
     assert not db.session.scalars(select(MeetingSeat).where(MeetingSeat.meeting_id == meeting.id)).all()
     with pytest.raises(ValidationFailed):  # a table without a slot means nothing
         asks.organizer_meeting(db.session, event, cast["organizer"], people["sme1"].id, people["bank2"].id, table=1)
+
+
+def test_a_firm_registers_several_delegates(app: Any, cast: dict[str, Any], make_user: Any) -> None:
+    from marketplace.organizations.models import Membership
+
+    event = open_event(cast)
+    colleague = make_user("colleague@example.cn")
+    db.session.add(Membership(organization=org(cast["sme1"]), user=colleague, role="member"))
+    db.session.commit()
+    mine = participation.register(db.session, event, cast["sme1"], org(cast["sme1"]), {"delegate_name": "甲"})
+    theirs = participation.register(db.session, event, cast["sme1"], org(cast["sme1"]),
+                                    {"delegate_name": "乙", "delegate_user_id": str(colleague.id)})
+    assert (mine.user_id, theirs.user_id) == (cast["sme1"].id, colleague.id)
+    assert {p.id for p in participation.delegates(db.session, event, org(cast["sme1"]))} == {mine.id, theirs.id}
+    assert db.session.scalar(select(Notification).where(Notification.user_id == colleague.id))
+    with pytest.raises(Conflict, match="already registered"):
+        participation.register(db.session, event, cast["sme1"], org(cast["sme1"]),
+                               {"delegate_name": "乙", "delegate_user_id": colleague.id})
+    with pytest.raises(ValidationFailed) as caught:  # someone from another firm
+        participation.register(db.session, event, cast["sme1"], org(cast["sme1"]),
+                               {"delegate_name": "丙", "delegate_user_id": cast["sme2"].id})
+    assert "delegate_user_id" in caught.value.fields
+    participation.update_details(db.session, theirs, cast["sme1"], {"delegate_name": "乙（改）"})  # a colleague may
+    with pytest.raises(PermissionDenied):
+        participation.update_details(db.session, theirs, cast["sme2"], {"delegate_name": "x"})
