@@ -37,6 +37,10 @@ PRIORITY_ORGANIZER = 3.0
 PRIORITY_UNANSWERED = 2.0
 PRIORITY_RECOMMENDED = 1.0
 LIVE_MEETINGS = ("planned", "held", "no_show")
+# Reasons the platform gives (stored as codes, shown in the reader's language; see REASON_LABELS).
+CALLED_OFF = "@organizer-called-off"
+NOT_ALLOWED = "@organizer-not-allowed"
+LEFT = "@participant-left"
 
 
 def pair(a: int, b: int) -> tuple[int, int]:
@@ -210,7 +214,7 @@ def withdraw_all(session: Session, participant: Participant) -> None:
     for request in session.scalars(select(MeetingRequest).where(
             MeetingRequest.recipient_id == participant.id, MeetingRequest.status == "pending")):
         request.status = "declined"
-        request.reason = _("The participant left the event.")
+        request.reason = LEFT
         request.answered_at = utcnow()
     for meeting in session.scalars(select(Meeting).where(or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
                                                          Meeting.status == "planned")):
@@ -317,7 +321,7 @@ def organizer_cancel(session: Session, event: Event, user: User, meeting: Meetin
     if meeting.request_id is not None:
         request = session.get(MeetingRequest, meeting.request_id)
         if request is not None and request.status in ("pending", "accepted"):
-            request.status, request.reason = "declined", _("The organizer called this meeting off.")
+            request.status, request.reason = "declined", CALLED_OFF
     if was_published:
         title = event.title
         notify(session, [meeting.low.user, meeting.high.user],
@@ -341,7 +345,7 @@ def exclude(session: Session, event: Event, user: User, a_id: int, b_id: int) ->
             or_((MeetingRequest.sender_id == low) & (MeetingRequest.recipient_id == high),
                 (MeetingRequest.sender_id == high) & (MeetingRequest.recipient_id == low)))):
         request.status = "declined"
-        request.reason = _("The organizer did not allow this meeting.")
+        request.reason = NOT_ALLOWED
         request.answered_at = utcnow()
     row = Exclusion(event_id=event.id, low_id=low, high_id=high)
     try:

@@ -98,8 +98,10 @@ def run(session: Session, event: Event, user: User, version: Any, *, time_limit:
     if not event.slots:
         raise Conflict(_("The event has no time slots."))
     # Recommended pairs are proposals: last run's unplaced ones go, this run's are fresh.
+    # (Called-off ones stay, cancelled: they keep the pair from being proposed again.)
     session.execute(delete(Meeting).where(Meeting.event_id == event.id, Meeting.source == "recommended",
-                                          Meeting.published_slot_id.is_(None), Meeting.pinned.is_(False)))
+                                          Meeting.status == "planned", Meeting.published_slot_id.is_(None),
+                                          Meeting.pinned.is_(False)))
     if event.include_unanswered:
         _add_unanswered(session, event)
     if event.fill_recommended:

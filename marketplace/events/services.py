@@ -173,8 +173,9 @@ def save_event(session: Session, organization: Organization, user: User, data: M
     except PlanError as exc:
         for name, messages in exc.fields.items():
             errors.setdefault(f"plan.{name}", []).extend(messages)
-    if not errors:
-        first_slot = slot_times(plan)[0][0] if plan else None
+    dated = not any(k in errors for k in ("registration_opens_at", "registration_closes_at", "requests_close_at"))
+    if plan is not None and dated:  # the date rules, also when other fields are wrong (all errors at once)
+        first_slot = slot_times(plan)[0][0]
         if opens and closes and closes <= opens:
             errors["registration_closes_at"] = [_("Registration must close after it opens.")]
         if closes and first_slot and closes > first_slot:
@@ -184,7 +185,7 @@ def save_event(session: Session, organization: Organization, user: User, data: M
         if requests_close and closes and requests_close < closes:
             errors["requests_close_at"] = [_("Requests cannot close before registration does.")]
         changed_days = event is None or list((event.slot_plan or {}).get("days", [])) != [d.isoformat() for d in plan.days]
-        if plan and changed_days and plan.days[0] < utcnow().astimezone(ZoneInfo(plan.timezone)).date():
+        if changed_days and plan.days[0] < utcnow().astimezone(ZoneInfo(plan.timezone)).date():
             errors["plan.days"] = [_("The days must not be in the past.")]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)

@@ -98,6 +98,19 @@ def event_status_labels(kind: str) -> dict[str, str]:
     return {k: str(v) for k, v in STATUS_LABELS.get(kind, {}).items()}
 
 
+REASON_LABELS = {
+    asks.CALLED_OFF: _l("The organizer called this meeting off."),
+    asks.NOT_ALLOWED: _l("The organizer did not allow this meeting."),
+    asks.LEFT: _l("The participant left the event."),
+}
+
+
+@bp.app_template_global()
+def request_reason(reason: str) -> str:
+    """A request's reason: the platform's own in the reader's language, else as written."""
+    return str(REASON_LABELS.get(reason, reason))
+
+
 @bp.app_template_global()
 def result_label(result: str) -> str:
     return str(eventday.RESULT_LABELS.get(result, result))

@@ -24,6 +24,11 @@
     });
   });
 
+  // Print buttons (an inline onclick would be blocked by the Content-Security-Policy).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Buttons that ask before they act (remove a member, withdraw an invitation).
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {

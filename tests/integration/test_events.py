@@ -108,6 +108,13 @@ def test_bad_set_up_is_refused_with_the_field_and_nothing_saved(app: Any, cast: 
     assert db.session.scalar(select(Event.id)) is None
 
 
+def test_every_mistake_is_reported_at_once(app: Any, cast: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.save_event(db.session, org(cast["organizer"]), cast["organizer"],
+                            event_data(online_url="javascript:alert(1)", plan={**PLAN, "days": ["2020-01-01"]}))
+    assert {"online_url", "plan.days"} <= set(caught.value.fields)
+
+
 def test_only_organizers_create_and_change_events(app: Any, cast: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
         services.save_event(db.session, org(cast["sme1"]), cast["sme1"], event_data())
@@ -405,6 +412,10 @@ def test_declined_pairs_are_never_filled_in_and_the_organizer_can_call_a_meeting
     asks.organizer_cancel(db.session, event, cast["organizer"], meeting)
     assert meeting.status == "cancelled" and meeting.slot_id is None and meeting.published_slot_id is None
     assert not db.session.scalars(select(MeetingSeat).where(MeetingSeat.meeting_id == meeting.id)).all()
+    services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    placed = {(m.low_id, m.high_id) for m in scheduling.master(db.session, event)}
+    assert (meeting.low_id, meeting.high_id) not in placed  # called off stays off, also for the fill
     with pytest.raises(ValidationFailed):  # a table without a slot means nothing
         asks.organizer_meeting(db.session, event, cast["organizer"], people["sme1"].id, people["bank2"].id, table=1)
 
