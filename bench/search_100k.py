@@ -696,6 +696,18 @@ def drop_postgres(url: str) -> None:
                     f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"], check=False, capture_output=True)
 
 
+def es_jvm(url: str) -> str:
+    """The test server's JVM version and heap, e.g. "Java 25.0.3, 2048 MiB heap"."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/_nodes/jvm", timeout=10) as response:
+            node = next(iter(json.loads(response.read())["nodes"].values()))
+        return f"Java {node['jvm']['version']}, {node['jvm']['mem']['heap_max_in_bytes'] >> 20} MiB heap"
+    except (OSError, ValueError, KeyError, StopIteration):
+        return "JVM unknown"
+
+
 def es_server(action: str) -> str:
     env = {**os.environ, "ES_TEST_PORT": ES_PORT, "ES_HEAP": os.environ.get("ES_HEAP", "2g")}
     done = subprocess.run(["bash", str(ROOT / "scripts" / "elasticsearch-test-server.sh"), action], cwd=ROOT, env=env,
@@ -1013,7 +1025,7 @@ def main() -> None:
                     log("starting Elasticsearch on port " + ES_PORT)
                     es_url = es_server("start")
                     extra = ["--es-url", es_url]
-                    run["es_version"] = ", Elasticsearch 8.19.7 (single node, 512 MiB heap)"
+                    run["es_version"] = f", Elasticsearch 8.19.7 (single node, {es_jvm(es_url)})"
             except (RuntimeError, subprocess.CalledProcessError) as exc:
                 results[backend] = {"backend": backend, "error": str(exc)[:300]}
                 log(f"{backend}: {exc}")
