@@ -68,6 +68,11 @@ def meeting_cap(participant: Participant) -> int:
     return participant.max_meetings if participant.max_meetings is not None else participant.event.max_meetings
 
 
+def requests_open(event: Event) -> bool:
+    """Requests can be sent and answered: the request phase, before its closing time."""
+    return event.phase == "requests" and (event.requests_close_at is None or utcnow() <= event.requests_close_at)
+
+
 def requests_sent(session: Session, participant: Participant) -> int:
     return int(session.scalar(select(func.count()).select_from(MeetingRequest).where(
         MeetingRequest.sender_id == participant.id, MeetingRequest.status.in_(("pending", "accepted")))) or 0)
@@ -104,7 +109,7 @@ def send(session: Session, event: Event, sender: Participant, recipient: Partici
     Raises PermissionDenied, Conflict (wrong phase, cap, not allowed, already asked)."""
     if sender.user_id != user.id:
         raise PermissionDenied(_("This is not your registration."))
-    if event.phase != "requests":
+    if not requests_open(event):
         raise Conflict(_("Meeting requests are not open."))
     if sender.status != "approved" or recipient.status != "approved" or recipient.event_id != event.id:
         raise Conflict(_("Both participants must be approved."))
@@ -151,7 +156,7 @@ def answer(session: Session, request: MeetingRequest, user: User, accept: bool, 
         raise PermissionDenied(_("This request was not sent to you."))
     if request.status != "pending":
         raise Conflict(_("This request was already answered, withdrawn or expired."))
-    if event.phase != "requests":
+    if not requests_open(event):
         raise Conflict(_("Meeting requests are not open."))
     request.answered_at = utcnow()
     meeting = None

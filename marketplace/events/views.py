@@ -68,6 +68,11 @@ def require_participant(event: Event) -> Participant:
 
 
 @bp.app_template_global()
+def requests_open(event: Event) -> bool:
+    return asks.requests_open(event)
+
+
+@bp.app_template_global()
 def event_phase_label(phase: str) -> str:
     return str(services.PHASE_LABELS.get(phase, phase))
 

@@ -186,6 +186,12 @@ def test_requests_caps_mutual_and_expiry(app: Any, cast: dict[str, Any]) -> None
     pending = asks.send(db.session, event, sme2, bank2, cast["sme2"], "")
     with pytest.raises(PermissionDenied):  # only the recipient answers
         asks.answer(db.session, pending, cast["sme2"], True)
+    event.requests_close_at = utcnow() - timedelta(seconds=1)  # the closing time has passed
+    with pytest.raises(Conflict, match="not open"):
+        asks.answer(db.session, pending, cast["bank2"], True)
+    with pytest.raises(Conflict, match="not open"):
+        asks.send(db.session, event, sme2, bank1, cast["sme2"], "")
+    event.requests_close_at = None
     expired = services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
     assert expired == [pending.id] and pending.status == "expired"
     with pytest.raises(Conflict):
