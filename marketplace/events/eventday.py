@@ -46,10 +46,12 @@ def check_in(session: Session, event: Event, user: User, code: str) -> Participa
     if event.phase not in DAY_PHASES:
         raise Conflict(_("Check-in opens once the schedule is published."))
     wanted = (code or "").strip().upper()
+    if not wanted:
+        raise ValidationFailed(_("Type or scan the code on the agenda."), fields={"code": [_("Type or scan the code on the agenda.")]})
     participant = session.scalar(select(Participant).where(Participant.event_id == event.id, Participant.code == wanted))
-    if participant is None or not wanted:
-        raise ValidationFailed(_("No participant of this event has the code %(code)s.", code=wanted or "—"),
-                               fields={"code": [_("No participant of this event has the code %(code)s.", code=wanted or "—")]})
+    if participant is None:
+        raise ValidationFailed(_("No participant of this event has the code %(code)s.", code=wanted),
+                               fields={"code": [_("No participant of this event has the code %(code)s.", code=wanted)]})
     if participant.status != "approved":
         raise Conflict(_("%(name)s is not an approved participant.", name=participant.delegate_name))
     if participant.checked_in_at is None:

@@ -18,7 +18,7 @@ from marketplace.errors import DomainError, ValidationFailed
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Exclusion, Meeting, Participant
-from marketplace.events.views import act, bp, load_event
+from marketplace.events.views import act, bp, event_time, load_event
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
@@ -264,11 +264,22 @@ def add_exclusion(event_id: int) -> ResponseReturnValue:
 def checkin(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     if request.method == "POST":
-        found: list[Participant] = []
-        response = act(lambda: found.append(eventday.check_in(db.session, event, current_user, request.form.get("code", ""))),
-                       None, url_for("events.checkin", event_id=event.id, q=request.args.get("q", "")))
+        found: list[tuple[Participant, Any]] = []
+
+        def check() -> None:
+            code = request.form.get("code", "")
+            before = db.session.scalar(select(Participant.checked_in_at).where(
+                Participant.event_id == event.id, Participant.code == code.strip().upper()))
+            found.append((eventday.check_in(db.session, event, current_user, code), before))
+
+        response = act(check, None, url_for("events.checkin", event_id=event.id, q=request.args.get("q", "")))
         if found:
-            flash(_("%(name)s (%(org)s) is checked in.", name=found[0].delegate_name, org=found[0].organization.name), "success")
+            person, before = found[0]
+            if before is not None:
+                flash(_("%(name)s (%(org)s) was already checked in at %(time)s.", name=person.delegate_name,
+                        org=person.organization.name, time=event_time(before, event, "%H:%M")), "info")
+            else:
+                flash(_("%(name)s (%(org)s) is checked in.", name=person.delegate_name, org=person.organization.name), "success")
         return response
     people = participation.directory(db.session, event, current_user, text=request.args.get("q", ""))
     everyone = participation.directory(db.session, event, current_user)
