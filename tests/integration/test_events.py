@@ -449,3 +449,46 @@ def test_a_firm_registers_several_delegates(app: Any, cast: dict[str, Any], make
     participation.update_details(db.session, theirs, cast["sme1"], {"delegate_name": "乙（改）"})  # a colleague may
     with pytest.raises(PermissionDenied):
         participation.update_details(db.session, theirs, cast["sme2"], {"delegate_name": "x"})
+
+
+def test_two_organizers_booking_one_person_at_once_get_one_booking(app: Any, cast: dict[str, Any]) -> None:
+    """Two requests race to put sme1 into the same slot (different meetings, different tables):
+    the seat's unique constraint lets exactly one through, the other is told."""
+    import threading
+
+    event, people = scheduled_event(cast)
+    slot_id = event.slots[0].id
+    ids = [asks.meeting_between(db.session, event, people["sme1"], people[bank]).id for bank in ("bank1", "bank2")]
+    # PostgreSQL: both transactions have read and are about to write when they meet at the
+    # barrier. SQLite takes its write lock at a transaction's first statement (BEGIN IMMEDIATE), so
+    # there the second simply waits for the first: no barrier (it would wait forever).
+    barrier = threading.Barrier(2 if db.engine.dialect.name == "postgresql" else 1)
+    db.session.remove()
+    outcomes: list[str] = []
+
+    def book(meeting_id: int, table: int) -> None:
+        with app.app_context():
+            try:
+                meeting = db.session.get(Meeting, meeting_id)
+                slot = db.session.get(type(event.slots[0]), slot_id)
+                barrier.wait(timeout=10)
+                asks.place(db.session, meeting, slot, table)
+                db.session.commit()
+                outcomes.append("booked")
+            except Conflict:
+                db.session.rollback()
+                outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=book, args=(mid, table)) for mid, table in zip(ids, (1, 2), strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["booked", "refused"]
+    seats = db.session.scalars(select(MeetingSeat).where(MeetingSeat.slot_id == slot_id,
+                                                         MeetingSeat.participant_id == people["sme1"].id)).all()
+    assert len(seats) == 1
