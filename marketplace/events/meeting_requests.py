@@ -227,11 +227,20 @@ def withdraw_all(session: Session, participant: Participant) -> None:
 
 
 def cancel_meeting(session: Session, meeting: Meeting) -> None:
-    """Take a meeting out of the schedule (kept as cancelled: the people were told)."""
+    """Take a meeting out of the schedule (kept as cancelled). Once it was published, both
+    sides are told now (publishing again does not repeat it) and their calendars get it as
+    CANCELLED (its published place is kept for that)."""
     session.query(MeetingSeat).filter(MeetingSeat.meeting_id == meeting.id).delete()
     meeting.status = "cancelled"
     meeting.slot_id = meeting.table = None
     session.flush()
+    if meeting.published_slot_id is not None:
+        event = session.get(Event, meeting.event_id)
+        assert event is not None
+        title = event.title
+        notify(session, [meeting.low.user, meeting.high.user],
+               lambda: _("A meeting at %(event)s was called off: see your agenda.", event=title),
+               link=f"/events/{event.id}/agenda")
 
 
 # --- the organizer's hand -------------------------------------------------------------------
@@ -319,19 +328,12 @@ def organizer_cancel(session: Session, event: Event, user: User, meeting: Meetin
         raise Conflict(_("This meeting can no longer be called off."))
     if meeting.status == "cancelled":
         return
-    was_published = meeting.published_slot_id is not None
-    cancel_meeting(session, meeting)
+    cancel_meeting(session, meeting)  # tells both sides if it was published
     meeting.pinned = False
-    meeting.published_slot_id = meeting.published_table = None  # off the agendas now
     if meeting.request_id is not None:
         request = session.get(MeetingRequest, meeting.request_id)
         if request is not None and request.status in ("pending", "accepted"):
             request.status, request.reason = "declined", CALLED_OFF
-    if was_published:
-        title = event.title
-        notify(session, [meeting.low.user, meeting.high.user],
-               lambda: _("A meeting at %(event)s was called off: see your agenda.", event=title),
-               link=f"/events/{event.id}/agenda")
     session.flush()
 
 

@@ -154,6 +154,8 @@ def publish(session: Session, event: Event, user: User, version: Any) -> list[in
     first = event.published_at is None
     changed: list[Meeting] = []
     for meeting in session.scalars(select(Meeting).where(Meeting.event_id == event.id)):
+        if meeting.status == "cancelled":
+            continue  # its people were told when it was called off; calendars get a CANCELLED entry
         place = (meeting.slot_id, meeting.table) if meeting.status == "planned" else (None, None)
         if place != (meeting.published_slot_id, meeting.published_table):
             changed.append(meeting)
@@ -179,6 +181,15 @@ def agenda(session: Session, participant: Participant) -> list[Meeting]:
     rows = session.scalars(select(Meeting).where(
         or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
         Meeting.published_slot_id.is_not(None), Meeting.status != "cancelled"))
+    return sorted(rows, key=lambda m: (m.published_slot.starts_at if m.published_slot else utcnow(), m.id))
+
+
+def calendar_entries(session: Session, participant: Participant) -> list[Meeting]:
+    """What the participant's calendar should hold: every meeting ever published to them,
+    called-off ones included (exported as CANCELLED, so calendar apps remove them)."""
+    rows = session.scalars(select(Meeting).where(
+        or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
+        Meeting.published_slot_id.is_not(None)))
     return sorted(rows, key=lambda m: (m.published_slot.starts_at if m.published_slot else utcnow(), m.id))
 
 

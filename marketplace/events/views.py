@@ -368,8 +368,8 @@ def agenda(event_id: int) -> ResponseReturnValue:
 @login_required
 def agenda_ics(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
-    me, meetings = _agenda_of(event)
-    body = exports.agenda_ics(event, me, meetings, request.host.split(":")[0])
+    me = require_participant(event)
+    body = exports.agenda_ics(event, me, scheduling.calendar_entries(db.session, me), request.host.split(":")[0])
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}-agenda.ics"'})
 
