@@ -38,6 +38,7 @@ from marketplace.extensions import db, limiter
 from marketplace.forms import attach_errors
 from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations import services as organizations
+from marketplace.redirects import local_target
 
 bp = Blueprint("accounts", __name__)
 
@@ -47,8 +48,7 @@ def _login_limit() -> str:
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return local_target(request.args.get("next"), default)
 
 
 def _start_session(user: services.User, remember: bool = False) -> None:

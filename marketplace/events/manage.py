@@ -23,6 +23,7 @@ from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
 from marketplace.organizations.models import Organization
+from marketplace.redirects import local_target
 
 
 def organizer_event(event_id: int) -> Event:
@@ -233,7 +234,7 @@ def add_meeting(event_id: int) -> ResponseReturnValue:
     return act(lambda: asks.organizer_meeting(db.session, event, current_user, form.get("a", type=int) or 0,
                                               form.get("b", type=int) or 0, slot_id=form.get("slot_id", type=int),
                                               table=form.get("table", type=int), pinned=form.get("pinned") == "on"),
-               _("The meeting is set."), request.form.get("next") or url_for("events.schedule", event_id=event.id))
+               _("The meeting is set."), local_target(request.form.get("next"), url_for("events.schedule", event_id=event.id)))
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/cancel")

@@ -22,6 +22,7 @@ from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Meeting, MeetingRequest, Participant
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
+from marketplace.redirects import local_target
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -309,7 +310,7 @@ def send_request(event_id: int) -> ResponseReturnValue:
     if recipient is None or recipient.event_id != event.id:
         abort(404)
     return act(lambda: asks.send(db.session, event, me, recipient, current_user, request.form.get("message", "")),
-               _("Your request is sent."), request.form.get("next") or url_for("events.requests_page", event_id=event.id))
+               _("Your request is sent."), local_target(request.form.get("next"), url_for("events.requests_page", event_id=event.id)))
 
 
 def _request_of(event: Event, request_id: int) -> MeetingRequest:

@@ -19,6 +19,7 @@ from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.models import Organization
 from marketplace.recommendations import service as recommendations
+from marketplace.redirects import local_target
 
 bp = Blueprint("main", __name__)
 
@@ -47,11 +48,7 @@ def set_language(code: str) -> ResponseReturnValue:
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    target = request.args.get("next", "")
-    # Only local paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(local_target(request.args.get("next"), url_for("main.index")))
 
 
 @bp.get("/healthz")

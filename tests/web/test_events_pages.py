@@ -154,3 +154,18 @@ def test_who_may_open_what(client: Any, auth: Any, people: dict[str, Any]) -> No
     assert client.get("/events/999999").status_code == 404
     client.get("/lang/zh")
     assert "对接会" in client.get("/events").get_data(as_text=True)  # Chinese first
+
+
+def test_after_a_request_only_local_pages_are_followed(client: Any, auth: Any, people: dict[str, Any]) -> None:
+    as_user(client, auth, "org@example.cn")
+    event_id = int(re.search(r"/events/(\d+)", client.post("/events/new", data=FORM).headers["Location"]).group(1))
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "registration", "version": version(event_id)}))
+    for name in ("sme1", "bank1"):
+        as_user(client, auth, f"{name}@example.cn")
+        ok(client.post(f"/events/{event_id}/register", data={"delegate_name": name}))
+    as_user(client, auth, "org@example.cn")
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "requests", "version": version(event_id)}))
+    as_user(client, auth, "sme1@example.cn")
+    bank = db.session.scalar(select(Participant).where(Participant.user_id == people["bank1"].id))
+    sent = client.post(f"/events/{event_id}/requests", data={"recipient_id": bank.id, "next": "https://evil.example/"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/events/{event_id}/requests")
