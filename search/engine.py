@@ -24,8 +24,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 
 from search import analysis
-from search.backends.base import SearchBackend
-from search.fusion import fuse
+from search.backends.base import SearchBackend, Stored
+from search.fusion import Candidate, fuse
 from search.highlight import concepts_of, highlight, snippet
 from search.model import (
     FACETS,
@@ -39,7 +39,7 @@ from search.model import (
     SearchRequest,
     SearchResult,
 )
-from search.terms import conditions, merge_wide
+from search.terms import Conditions, conditions, merge_wide
 
 log = logging.getLogger(__name__)
 WINDOW = 200
@@ -82,7 +82,7 @@ class SearchEngine:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         # Encoding a new query (the model releases the GIL) runs while the keyword half searches.
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="search-encode")
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="search")
 
     # --- query understanding ----------------------------------------------------------------
 
@@ -112,6 +112,10 @@ class SearchEngine:
             future.set_result(self.query_vector(text))
             return future
         return self._pool.submit(self.query_vector, text)
+
+    def _semantic(self, vector_soon: Future[np.ndarray | None], base: Conditions) -> list[Candidate]:
+        vector = vector_soon.result()
+        return self.backend.semantic(vector, base, self.semantic_k) if vector is not None else []
 
     def description_prior(self, vector: np.ndarray) -> dict[tuple[str, str | None], float]:
         """How likely the query asks for each subcategory: a softmax over the similarity of the
@@ -149,18 +153,20 @@ class SearchEngine:
         fused_ids: list[int] = []
         semantic_ids: set[int] = set()
         summary = None
+        concurrent = bool(getattr(backend, "concurrent", False))
         if terms is not None:
+            base = conditions(Filters(), request.as_of)  # on offer that day, nothing else
             vector_soon = self._vector_soon(text)
+            semantic_soon: Future[list[Candidate]] | None = None
+            if concurrent:  # a server: the meaning half runs (after encoding) beside the keyword half
+                semantic_soon = self._pool.submit(self._semantic, vector_soon, base)
             lexical = backend.lexical(terms, cond, self.window) if terms else []
-            if not vector_soon.done():
+            if not (semantic_soon or vector_soon).done():
                 # While the query is encoded: total and facets of the keyword matches, which
                 # stand unless documents found by meaning alone join the result set.
                 summary = backend.summary(terms, [], cond, per_field)
             vector = vector_soon.result()
-            semantic = []
-            if vector is not None:
-                base = conditions(Filters(), request.as_of)  # on offer that day, nothing else
-                semantic = backend.semantic(vector, base, self.semantic_k)
+            semantic = semantic_soon.result() if semantic_soon is not None else self._semantic(vector_soon, base)
             lexical_ids = {c.id for c in lexical}
             close = [c for c in semantic if c.score >= self.semantic_floor][:SEMANTIC_MEMBERS]
             # Found without the filters: the backend applies them to ``extra`` in every call (facets
@@ -172,6 +178,10 @@ class SearchEngine:
                 members = lexical_ids | kept
                 prior = self.description_prior(vector) if vector is not None else {}
                 fused_ids = [f.id for f in fuse(lexical, semantic, members, prior)]
+        stored_soon: Future[dict[int, Stored]] | None = None
+        if concurrent and request.sort == "relevance" and terms is not None and len(fused_ids) >= offset + limit:
+            # The page is known before the total: fetch its texts beside the counting.
+            stored_soon = self._pool.submit(backend.stored, fused_ids[offset : offset + limit])
         total, raw = summary if summary is not None and not extra else backend.summary(terms, extra, cond, per_field)
         if request.sort == "relevance" and terms is not None:
             ids = fused_ids[offset : offset + limit]
@@ -191,7 +201,7 @@ class SearchEngine:
                 else:
                     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 facets[name] = [FacetValue(value, count) for value, count in ordered if count > 0]
-        stored = backend.stored(ids)
+        stored = stored_soon.result() if stored_soon is not None else backend.stored(ids)
         concepts = concepts_of(text) if text else set()
         hits = []
         for rank, doc_id in enumerate(ids):

@@ -32,6 +32,9 @@ class Stored:
 
 
 class SearchBackend(Protocol):
+    """``concurrent`` (optional attribute, default False): the engine may run calls in parallel
+    threads (a server backend; the embedded one works on its thread's database connection)."""
+
     name: str
 
     def upsert(self, documents: Sequence[Document]) -> None:

@@ -204,6 +204,7 @@ class ElasticBackend:
     written, ``dim`` the dimension of the documents' vectors. The client is made on first use."""
 
     name = "elasticsearch"
+    concurrent = True  # calls may run in parallel threads (the client is thread-safe)
 
     def __init__(self, url: str, *, index: str = "marketplace-listings", dim: int, timeout: float = 5.0,
                  client: Elasticsearch | None = None) -> None:
