@@ -12,13 +12,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from marketplace.errors import DomainError, ValidationFailed
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Exclusion, Meeting, Participant
-from marketplace.events.views import act, bp, event_time, load_event
+from marketplace.events.views import act, attempt, bp, event_row, event_time, load_event
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
@@ -108,23 +106,12 @@ def _edit(event: Event | None) -> ResponseReturnValue:
         abort(403)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        try:
-            saved = services.save_event(db.session, organization, current_user,
-                                        _event_data(event.timezone if event else "Asia/Shanghai"), event)
-            db.session.commit()
+        saved: list[Event] = []
+        done, errors = attempt(lambda: saved.append(services.save_event(
+            db.session, organization, current_user, _event_data(event.timezone if event else "Asia/Shanghai"), event)))
+        if done:
             flash(_("The event is saved."), "success")
-            return redirect(url_for("events.detail", event_id=saved.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                abort(exc.status)
-            flash(str(exc.message), "danger")
-        except StaleDataError:
-            db.session.rollback()
-            flash(_("Someone else changed this event meanwhile: reload the page and try again."), "danger")
+            return redirect(url_for("events.detail", event_id=saved[0].id))
     return render_template("events/edit.html", event=event, values=_form_values(event), errors=errors, kinds=KIND_LABELS)
 
 
@@ -157,9 +144,7 @@ def phase(event_id: int) -> ResponseReturnValue:
 @login_required
 def decide(event_id: int, participant_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    person = db.session.get(Participant, participant_id)
-    if person is None or person.event_id != event.id:
-        abort(404)
+    person = event_row(event, Participant, participant_id)
     approve = request.form.get("decision") == "approve"
     return act(lambda: participation.decide(db.session, person, current_user, approve),
                _("Approved.") if approve else _("Declined."), url_for("events.participants", event_id=event.id))
@@ -241,9 +226,7 @@ def add_meeting(event_id: int) -> ResponseReturnValue:
 @login_required
 def cancel_meeting(event_id: int, meeting_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.event_id != event.id:
-        abort(404)
+    meeting = event_row(event, Meeting, meeting_id)
     return act(lambda: asks.organizer_cancel(db.session, event, current_user, meeting), _("The meeting is called off."),
                url_for("events.schedule", event_id=event.id))
 
@@ -292,9 +275,7 @@ def checkin(event_id: int) -> ResponseReturnValue:
 @login_required
 def meeting_status(event_id: int, meeting_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.event_id != event.id:
-        abort(404)
+    meeting = event_row(event, Meeting, meeting_id)
     status = request.form.get("status", "")
     return act(lambda: eventday.mark_meeting(db.session, event, current_user, meeting, status), _("Saved."),
                url_for("events.schedule", event_id=event.id))

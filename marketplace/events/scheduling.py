@@ -178,10 +178,7 @@ def publish(session: Session, event: Event, user: User, version: Any) -> list[in
 def agenda(session: Session, participant: Participant) -> list[Meeting]:
     """The participant's published meetings in time order (organizers see the working schedule
     through :func:`master`)."""
-    rows = session.scalars(select(Meeting).where(
-        or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
-        Meeting.published_slot_id.is_not(None), Meeting.status != "cancelled"))
-    return sorted(rows, key=lambda m: (m.published_slot.starts_at if m.published_slot else utcnow(), m.id))
+    return [m for m in calendar_entries(session, participant) if m.status != "cancelled"]
 
 
 def calendar_entries(session: Session, participant: Participant) -> list[Meeting]:

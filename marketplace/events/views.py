@@ -34,27 +34,44 @@ def load_event(event_id: int) -> Event:
         abort(404)
 
 
-def act(action: Callable[[], Any], done: str | None, back: str) -> ResponseReturnValue:
-    """Run a service call, commit, flash ``done``; on a domain error roll back and say why.
-    403 and 404 stay HTTP errors; a concurrent change asks the user to reload."""
+def attempt(action: Callable[[], Any]) -> tuple[bool, dict[str, list[str]]]:
+    """Run a service call and commit: (True, {}) when done; (False, field errors) when input
+    broke a rule with fields to mark; (False, {}) after flashing any other refusal. Nothing is
+    written unless done; 403 and 404 stay HTTP errors; a concurrent change asks for a reload."""
     try:
         action()
         db.session.commit()
+        return True, {}
     except DomainError as exc:
         db.session.rollback()
         if exc.status in (403, 404):
             abort(exc.status)
-        message = str(exc.message)
-        if isinstance(exc, ValidationFailed) and exc.fields:  # no form to mark here: say what is wrong
-            message = " ".join(dict.fromkeys(str(m) for v in exc.fields.values() for m in v))
-        flash(message, "danger")
+        if isinstance(exc, ValidationFailed) and exc.fields:
+            return False, {k: [str(m) for m in v] for k, v in exc.fields.items()}
+        flash(str(exc.message), "danger")
     except StaleDataError:
         db.session.rollback()
         flash(_("Someone else changed this event meanwhile: reload the page and try again."), "danger")
-    else:
-        if done:
-            flash(done, "success")
+    return False, {}
+
+
+def act(action: Callable[[], Any], done: str | None, back: str) -> ResponseReturnValue:
+    """:func:`attempt` for a form with no fields to mark: say what was wrong, or ``done``, and
+    go ``back``."""
+    succeeded, errors = attempt(action)
+    if errors:
+        flash(" ".join(dict.fromkeys(m for v in errors.values() for m in v)), "danger")
+    elif succeeded and done:
+        flash(done, "success")
     return redirect(back)
+
+
+def event_row(event: Event, model: Any, row_id: int | None) -> Any:
+    """A row of ``model`` that belongs to the event (404 otherwise)."""
+    row = db.session.get(model, row_id or 0)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
 
 
 def me_in(event: Event) -> Participant | None:
@@ -181,28 +198,23 @@ def register(event_id: int) -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data = _registration_data()
-        try:
-            if adding:
-                if organization is None:
-                    abort(403)
+        if adding:
+            if organization is None:
+                abort(403)
+            message = _("The delegate is registered.")
+
+            def save() -> None:
                 participation.register(db.session, event, current_user, organization,
                                        {**data, "delegate_user_id": request.form.get("delegate_user_id")})
-                message = _("The delegate is registered.")
-            else:
-                assert me is not None
+        else:
+            message = _("Your registration is updated.")
+
+            def save() -> None:
                 participation.update_details(db.session, me, current_user, data)
-                message = _("Your registration is updated.")
-            db.session.commit()
+        done, errors = attempt(save)
+        if done:
             flash(message, "success")
-            return redirect(url_for("events.detail", event_id=event.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status in (403, 404):
-                abort(exc.status)
-            flash(str(exc.message), "danger")
+        if done or not errors:
             return redirect(url_for("events.detail", event_id=event.id))
     org = organization if adding else me.organization if me else None
     if org is None:
@@ -306,25 +318,16 @@ def requests_page(event_id: int) -> ResponseReturnValue:
 def send_request(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     me = require_participant(event)
-    recipient = db.session.get(Participant, request.form.get("recipient_id", type=int) or 0)
-    if recipient is None or recipient.event_id != event.id:
-        abort(404)
+    recipient = event_row(event, Participant, request.form.get("recipient_id", type=int))
     return act(lambda: asks.send(db.session, event, me, recipient, current_user, request.form.get("message", "")),
                _("Your request is sent."), local_target(request.form.get("next"), url_for("events.requests_page", event_id=event.id)))
-
-
-def _request_of(event: Event, request_id: int) -> MeetingRequest:
-    row = db.session.get(MeetingRequest, request_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
-    return row
 
 
 @bp.post("/<int:event_id>/requests/<int:request_id>/answer")
 @login_required
 def answer_request(event_id: int, request_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
-    row = _request_of(event, request_id)
+    row = event_row(event, MeetingRequest, request_id)
     accept = request.form.get("answer") == "accept"
     return act(lambda: asks.answer(db.session, row, current_user, accept, request.form.get("reason", "")),
                _("Accepted: the meeting will be scheduled.") if accept else _("Declined."),
@@ -335,7 +338,7 @@ def answer_request(event_id: int, request_id: int) -> ResponseReturnValue:
 @login_required
 def withdraw_request(event_id: int, request_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
-    row = _request_of(event, request_id)
+    row = event_row(event, MeetingRequest, request_id)
     return act(lambda: asks.withdraw(db.session, row, current_user), _("Your request is withdrawn."),
                url_for("events.requests_page", event_id=event.id))
 
@@ -388,23 +391,12 @@ def agenda_pdf(event_id: int) -> ResponseReturnValue:
 @login_required
 def record_outcome(event_id: int, meeting_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.event_id != event.id:
-        abort(404)
+    meeting = event_row(event, Meeting, meeting_id)
     data = {k: request.form.get(k) for k in ("result", "amount_cny", "rating", "note")}
-    try:
-        eventday.record_outcome(db.session, meeting, current_user, data)
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        errors = {meeting.id: {k: [str(m) for m in v] for k, v in exc.fields.items()}}
-        return _agenda_page(event, errors, {meeting.id: data}, 422)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            abort(exc.status)
-        flash(str(exc.message), "danger")
-    else:
+    done, errors = attempt(lambda: eventday.record_outcome(db.session, meeting, current_user, data))
+    if errors:
+        return _agenda_page(event, {meeting.id: errors}, {meeting.id: data}, 422)
+    if done:
         flash(_("Thank you: the outcome is saved."), "success")
     return redirect(url_for("events.agenda", event_id=event.id) + f"#meeting-{meeting.id}")
 
