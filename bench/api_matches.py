@@ -93,7 +93,7 @@ def main() -> None:
         vectors = synthetic_vectors(keys, store.encoder.dim)
         entries = {cache.key("passage", listing_text(row)): vectors[i] for i, row in enumerate(listings)}
         offset = len(listings)
-        entries.update({cache.key("query", need_text(row)): vectors[offset + i] for i, row in enumerate(needs)})
+        entries.update({cache.key(store.query_kind, need_text(row)): vectors[offset + i] for i, row in enumerate(needs)})
         cache.put_many(entries)
         need_ids = [row.id for row in needs if row.status == "published"]
         db.session.remove()

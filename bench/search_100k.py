@@ -643,7 +643,7 @@ def build_instance(workdir: Path, opts: argparse.Namespace) -> dict[str, Any]:
         keys = [(r.category, r.subcategory or "") for r in listings] + [(r.category, r.subcategory or "") for r in needs]
         vectors = synthetic_vectors(keys, store.encoder.dim)
         entries = {cache.key("passage", listing_text(r)): vectors[i] for i, r in enumerate(listings)}
-        entries.update({cache.key("query", need_text(r)): vectors[len(listings) + i] for i, r in enumerate(needs)})
+        entries.update({cache.key(store.query_kind, need_text(r)): vectors[len(listings) + i] for i, r in enumerate(needs)})
         cache.put_many(entries)
         info["visible"] = sum(1 for r in listings if r.status == "published")
         info["encoder"] = store.encoder.name

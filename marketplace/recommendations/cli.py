@@ -45,6 +45,7 @@ def status() -> None:
     store.sync(db.session)
     recommender = store.recommender
     click.echo(f"model: {store.encoder.name}")
+    click.echo(f"queries: {getattr(store.encoder, 'query_name', store.encoder.name)}")
     click.echo(f"listings: {len(recommender.listings)} ({len(recommender.listing_vectors)} with vectors)")
     click.echo(f"needs: {len(recommender.needs)} ({len(recommender.need_vectors)} with vectors)")
 

@@ -203,7 +203,8 @@ class MatchingStore:
             else:
                 todo.append(i)
         if todo:
-            kind, encode = ("passage", self.encoder.encode_passages) if name == "listings" else ("query", self.encoder.encode_queries)
+            kind, encode = (("passage", self.encoder.encode_passages) if name == "listings"
+                            else (self.query_kind, self.encoder.encode_queries))
             fresh = self.cache.embed(kind, [texts[i] for i in todo], encode, limit)
             for i, vector in zip(todo, fresh, strict=True):
                 result[i] = vector
@@ -259,6 +260,15 @@ class MatchingStore:
     # --- files -------------------------------------------------------------------------------
 
     @property
+    def _query_name(self) -> str:
+        return getattr(self.encoder, "query_name", self.encoder.name)  # type: ignore[no-any-return]
+
+    @property
+    def query_kind(self) -> str:
+        """Cache kind of query vectors: they may come from another runtime than passages."""
+        return "query" if self._query_name == self.encoder.name else f"query@{self._query_name}"
+
+    @property
     def _manifest(self) -> Path:
         return self.folder / "manifest.json"
 
@@ -277,7 +287,7 @@ class MatchingStore:
         tmp = self.folder / "texts.tmp.npz"
         np.savez(tmp, **hashes)
         tmp.replace(self.folder / "texts.npz")
-        manifest = {"model": self.encoder.name, "watermark": self.watermark.isoformat() if self.watermark else None}
+        manifest = {"model": self.encoder.name, "queries": self._query_name, "watermark": self.watermark.isoformat() if self.watermark else None}
         tmp = self._manifest.with_suffix(".tmp")
         tmp.write_text(json.dumps(manifest))
         tmp.replace(self._manifest)
@@ -301,6 +311,8 @@ class MatchingStore:
         except (ValueError, OSError, KeyError) as exc:
             log.warning("matching: saved index unreadable, rebuilding from the database: %s", exc)
             return
+        if manifest.get("queries", manifest["model"]) != self._query_name:
+            saved.pop("needs")  # the needs' vectors came from another query runtime
         for name, index in saved.items():
             known = [i for i in index.ids.tolist() if i in hashes[name]]
             vectors = index.vectors_of(known) if known else []

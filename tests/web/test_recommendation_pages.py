@@ -190,3 +190,31 @@ def test_unreadable_saved_vectors_are_rebuilt_from_the_database(make_app, market
         need = db.session.get(Need, ids["need"])
         assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
     assert "unreadable" in caplog.text
+
+
+def test_need_vectors_of_another_query_runtime_are_not_reused(make_app, market, monkeypatch):
+    """Queries (needs) may be encoded by another runtime than passages (the ONNX query encoder):
+    their saved and cached vectors are kept apart, so switching runtimes never mixes them."""
+    from marketplace.recommendations.cache import EmbeddingCache
+    from matching.encoders import HashingEncoder
+
+    matches_for_need(db.session, market["need"])
+    folder = get_store().folder
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["queries"] == manifest["model"]
+    monkeypatch.setattr(HashingEncoder, "query_name", manifest["model"] + "+fast", raising=False)
+    ids = _ids(market)
+    kinds: list[tuple[str, str]] = []
+    original = EmbeddingCache.embed
+
+    def recording(self, kind, texts, encode, limit=None):
+        kinds.extend((kind, text) for text in texts)
+        return original(self, kind, texts, encode, limit)
+
+    monkeypatch.setattr(EmbeddingCache, "embed", recording)
+    other = make_app()
+    with other.app_context():
+        need = db.session.get(Need, ids["need"])
+        assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
+    assert {kind for kind, _ in kinds} == {f"query@{manifest['model']}+fast"}  # listings came from the file
+    assert any(need.title in text for _, text in kinds)
