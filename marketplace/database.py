@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -43,7 +44,9 @@ def install_sqlite_settings() -> None:
 
 
 def engine_options(url: str) -> dict[str, Any]:
-    """Engine keyword arguments for the given database URL."""
+    """Engine keyword arguments for the given database URL. JSON columns are read with orjson
+    (4-5x faster than the standard library; a reindex reads six per listing)."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+                "json_deserializer": orjson.loads}
+    return {"pool_pre_ping": True, "json_deserializer": orjson.loads}

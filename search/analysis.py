@@ -9,6 +9,7 @@ search all see the same terms.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ _CONCEPT = re.compile(r"^§(\d+)$")
 _UNSAFE = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _term(token: str) -> str:
     concept = _CONCEPT.match(token)
     if concept:

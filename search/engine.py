@@ -113,9 +113,18 @@ class SearchEngine:
             return future
         return self._pool.submit(self.query_vector, text)
 
-    def _semantic(self, vector_soon: Future[np.ndarray | None], base: Conditions) -> list[Candidate]:
+    def _semantic(self, vector_soon: Future[np.ndarray | None], base: Conditions,
+                  passing: Conditions) -> tuple[list[Candidate], set[int] | None]:
+        """The meaning candidates (on offer) and, when the backend tells them in the same call,
+        which of them pass the request's filters (else None)."""
         vector = vector_soon.result()
-        return self.backend.semantic(vector, base, self.semantic_k) if vector is not None else []
+        if vector is None:
+            return [], None
+        both = getattr(self.backend, "semantic_passing", None)
+        if both is not None:
+            found, passes = both(vector, base, self.semantic_k, passing)
+            return found, passes
+        return self.backend.semantic(vector, base, self.semantic_k), None
 
     def description_prior(self, vector: np.ndarray) -> dict[tuple[str, str | None], float]:
         """How likely the query asks for each subcategory: a softmax over the similarity of the
@@ -157,16 +166,16 @@ class SearchEngine:
         if terms is not None:
             base = conditions(Filters(), request.as_of)  # on offer that day, nothing else
             vector_soon = self._vector_soon(text)
-            semantic_soon: Future[list[Candidate]] | None = None
+            semantic_soon: Future[tuple[list[Candidate], set[int] | None]] | None = None
             if concurrent:  # a server: the meaning half runs (after encoding) beside the keyword half
-                semantic_soon = self._pool.submit(self._semantic, vector_soon, base)
+                semantic_soon = self._pool.submit(self._semantic, vector_soon, base, cond)
             lexical = backend.lexical(terms, cond, self.window) if terms else []
             if not (semantic_soon or vector_soon).done():
                 # While the query is encoded: total and facets of the keyword matches, which
                 # stand unless documents found by meaning alone join the result set.
                 summary = backend.summary(terms, [], cond, per_field)
             vector = vector_soon.result()
-            semantic = semantic_soon.result() if semantic_soon is not None else self._semantic(vector_soon, base)
+            semantic, passes = semantic_soon.result() if semantic_soon is not None else self._semantic(vector_soon, base, cond)
             lexical_ids = {c.id for c in lexical}
             close = [c for c in semantic if c.score >= self.semantic_floor][:SEMANTIC_MEMBERS]
             # Found without the filters: the backend applies them to ``extra`` in every call (facets
@@ -174,7 +183,10 @@ class SearchEngine:
             extra = [c.id for c in close if c.id not in lexical_ids]
             semantic_ids = set(extra)
             if request.sort == "relevance":
-                kept = backend.passing(extra, cond) if extra else set()
+                if passes is not None:
+                    kept = passes.intersection(extra)
+                else:
+                    kept = backend.passing(extra, cond) if extra else set()
                 members = lexical_ids | kept
                 prior = self.description_prior(vector) if vector is not None else {}
                 fused_ids = [f.id for f in fuse(lexical, semantic, members, prior)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +42,7 @@ def is_on_offer(listing: Listing) -> bool:
     return listing.status == "published" and listing.hidden_at is None and listing.archived_at is None
 
 
-def document_of(listing: Listing, vector: np.ndarray | None = None) -> Document:
+def document_of(listing: Listing, vector: np.ndarray | None = None, terms: tuple[str, ...] | None = None) -> Document:
     organization = listing.organization
     published = listing.published_at
     body = " ".join(p for p in (listing.description, " ".join(listing.tags or []), organization.name) if p)
@@ -66,6 +65,7 @@ def document_of(listing: Listing, vector: np.ndarray | None = None) -> Document:
         verified=organization.verification_status == "verified",
         visible=is_on_offer(listing),
         vector=vector,
+        terms=terms,
     )
 
 
@@ -135,7 +135,7 @@ def _documents(session: Session, listings: list[Listing], with_vectors: bool) ->
             vectors = dict(zip(known, index.vectors_of(known), strict=True))
     visible = [row for row in listings if is_on_offer(row)]
     terms = dict(zip((row.id for row in visible), _terms(store, visible), strict=True)) if visible else {}
-    return [replace(document_of(row, vectors.get(row.id)), terms=terms.get(row.id)) for row in listings]
+    return [document_of(row, vectors.get(row.id), terms.get(row.id)) for row in listings]
 
 
 def _needs_vectors(backend: SearchBackend) -> bool:

@@ -33,7 +33,9 @@ class Stored:
 
 class SearchBackend(Protocol):
     """``concurrent`` (optional attribute, default False): the engine may run calls in parallel
-    threads (a server backend; the embedded one works on its thread's database connection)."""
+    threads (a server backend; the embedded one works on its thread's database connection).
+    ``semantic_passing(vector, conditions, k, passing)`` (optional): ``semantic`` and, in the same
+    call, which of the documents found pass ``passing`` (a server saves a round trip)."""
 
     name: str
 

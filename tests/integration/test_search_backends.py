@@ -466,6 +466,20 @@ def test_backend_semantic(backend: SearchBackend) -> None:
     assert [c.id for c in backend.semantic(unit((2, 1)), conditions(Filters(), date(2026, 5, 1)), 2)] == [3, 10]
 
 
+@pytest.mark.parametrize("empty_backend", ["elasticsearch"], indirect=True)  # the backend that has it
+@pytest.mark.parametrize("filters", [
+    Filters(), Filters(category=("financing",)), Filters(region=("440300",), verified=True),
+    Filters(category=("training", "exhibition"), price="free"), Filters(category=("nothing",)),
+])
+def test_semantic_tells_which_pass_in_the_same_request(backend: SearchBackend, filters: Filters) -> None:
+    base = conditions(Filters(), AS_OF)
+    cond = conditions(filters, AS_OF)
+    for vector in (unit((0, 1)), unit((3, 1)), unit((2, 1), (1, 0.5)), unit((7, 1))):
+        found, passes = backend.semantic_passing(vector, base, 20, cond)  # type: ignore[attr-defined]
+        assert found == backend.semantic(vector, base, 20)
+        assert passes == backend.passing([c.id for c in found], cond)
+
+
 # --- Elasticsearch only ---------------------------------------------------------------------------
 
 
