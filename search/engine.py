@@ -162,15 +162,19 @@ class SearchEngine:
         fused_ids: list[int] = []
         semantic_ids: set[int] = set()
         summary = None
+        summary_soon: Future[tuple[int, dict[str, dict[str, int]]]] | None = None
         concurrent = bool(getattr(backend, "concurrent", False))
         if terms is not None:
             base = conditions(Filters(), request.as_of)  # on offer that day, nothing else
             vector_soon = self._vector_soon(text)
             semantic_soon: Future[tuple[list[Candidate], set[int] | None]] | None = None
-            if concurrent:  # a server: the meaning half runs (after encoding) beside the keyword half
+            if concurrent:
+                # A server: the meaning half (after encoding) and the keyword matches' total and
+                # facets run beside the keyword half.
                 semantic_soon = self._pool.submit(self._semantic, vector_soon, base, cond)
+                summary_soon = self._pool.submit(backend.summary, terms, [], cond, per_field)
             lexical = backend.lexical(terms, cond, self.window) if terms else []
-            if not (semantic_soon or vector_soon).done():
+            if summary_soon is None and not vector_soon.done():
                 # While the query is encoded: total and facets of the keyword matches, which
                 # stand unless documents found by meaning alone join the result set.
                 summary = backend.summary(terms, [], cond, per_field)
@@ -194,6 +198,8 @@ class SearchEngine:
         if concurrent and request.sort == "relevance" and terms is not None and len(fused_ids) >= offset + limit:
             # The page is known before the total: fetch its texts beside the counting.
             stored_soon = self._pool.submit(backend.stored, fused_ids[offset : offset + limit])
+        if summary_soon is not None and not extra:
+            summary = summary_soon.result()
         total, raw = summary if summary is not None and not extra else backend.summary(terms, extra, cond, per_field)
         if request.sort == "relevance" and terms is not None:
             ids = fused_ids[offset : offset + limit]

@@ -28,6 +28,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -164,38 +165,91 @@ def _result_set(terms: list[str] | None, extra: Sequence[int]) -> dict[str, Any]
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
+_BUILDING = {"refresh_interval": "-1", "translog.durability": "async"}
+_SERVING = {"refresh_interval": "1s", "translog.durability": "request"}
 _PASSES = "passes"  # the named clause of semantic_passing()
 _TOTAL = "__total"  # the aggregation counting the result set under every condition (not a facet name)
 
 
-def _facet_aggs(per_field: Mapping[str, Conditions]) -> dict[str, Any]:
-    aggs: dict[str, Any] = {}
-    for name, cond in per_field.items():
-        inner: dict[str, Any]
-        if name == "price":
-            ranges = [{"key": key, "from": low, **({"to": high} if high is not None else {})}
-                      for key, low, high in PRICE_BUCKETS]
-            inner = {"range": {"field": "price", "ranges": ranges}}
-        elif name == "published":
-            inner = {"filters": {"filters": {
-                key: {"range": {"published_on": {"gte": published_since(key, cond.as_of).isoformat()}}}
-                for key, _low, _days in PUBLISHED_BUCKETS
-            }}}
-        else:
-            inner = {"terms": {"field": name, "size": _FACET_SIZE}}
-        aggs[name] = {"filter": {"bool": {"filter": _filters(cond)}}, "aggs": {"values": inner}}
-    return aggs
+def _facet_values(name: str, as_of: date) -> dict[str, Any]:
+    """The bucketing aggregation of one facet field."""
+    if name == "price":
+        ranges = [{"key": key, "from": low, **({"to": high} if high is not None else {})}
+                  for key, low, high in PRICE_BUCKETS]
+        return {"range": {"field": "price", "ranges": ranges}}
+    if name == "published":
+        return {"filters": {"filters": {
+            key: {"range": {"published_on": {"gte": published_since(key, as_of).isoformat()}}}
+            for key, _low, _days in PUBLISHED_BUCKETS
+        }}}
+    return {"terms": {"field": name, "size": _FACET_SIZE}}
 
 
-def _facet_counts(response: Mapping[str, Any], per_field: Mapping[str, Conditions]) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for name in per_field:
-        buckets = response["aggregations"][name]["values"]["buckets"]
-        if name == "published":  # every bucket, zeros too (as the SQL backend)
-            out[name] = {key: int(b["doc_count"]) for key, b in buckets.items()}
-        else:
-            out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
-    return out
+def _clause_key(clause: Mapping[str, Any]) -> bytes:
+    return orjson.dumps(clause, option=orjson.OPT_SORT_KEYS)
+
+
+@dataclass(frozen=True)
+class _Counting:
+    """One request counting a result set under several sets of conditions (each facet under
+    its own, the total under all): the clauses every set shares filter the query once, and
+    facets whose remaining clauses are the same share one ``filter`` aggregation (without
+    filters selected, every facet is counted straight over the query's documents)."""
+
+    query: dict[str, Any]
+    aggs: dict[str, Any]
+    paths: dict[str, tuple[str, ...]]  # facet (or _TOTAL) -> where its result is in the response
+
+    @classmethod
+    def build(cls, result_set: dict[str, Any], per_field: Mapping[str, Conditions],
+              conditions: Conditions | None) -> _Counting:
+        sets = {name: _filters(cond) for name, cond in per_field.items()}
+        if conditions is not None:
+            sets[_TOTAL] = _filters(conditions)
+        keyed = {name: {_clause_key(c): c for c in clauses} for name, clauses in sets.items()}
+        shared = set.intersection(*(set(k) for k in keyed.values())) if keyed else set()
+        first = next(iter(keyed.values()), {})
+        query = {"bool": {"must": [result_set], "filter": [first[k] for k in first if k in shared]}}
+        aggs: dict[str, Any] = {}
+        paths: dict[str, tuple[str, ...]] = {}
+        groups: dict[tuple[bytes, ...], str] = {}
+        for name, clauses in keyed.items():
+            rest = tuple(sorted(k for k in clauses if k not in shared))
+            inner = None if name == _TOTAL else _facet_values(name, per_field[name].as_of)
+            if not rest:  # counted over the query's documents as they are
+                if inner is None:
+                    paths[name] = ("hits", "total", "value")
+                else:
+                    aggs[name] = inner
+                    paths[name] = ("aggregations", name)
+                continue
+            group = groups.setdefault(rest, f"__group{len(groups)}")
+            if group not in aggs:
+                aggs[group] = {"filter": {"bool": {"filter": [clauses[k] for k in rest]}}, "aggs": {}}
+            if inner is None:
+                paths[name] = ("aggregations", group, "doc_count")
+            else:
+                aggs[group]["aggs"][name] = inner
+                paths[name] = ("aggregations", group, name)
+        return cls(query, aggs, paths)
+
+    def read(self, response: Mapping[str, Any], name: str) -> Any:
+        value: Any = response
+        for step in self.paths[name]:
+            value = value[step]
+        return value
+
+    def facets(self, response: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for name in self.paths:
+            if name == _TOTAL:
+                continue
+            buckets = self.read(response, name)["buckets"]
+            if name == "published":  # every bucket, zeros too (as the SQL backend)
+                out[name] = {key: int(b["doc_count"]) for key, b in buckets.items()}
+            else:
+                out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+        return out
 
 
 def _redacted(url: str) -> str:
@@ -265,7 +319,9 @@ class ElasticBackend:
             "_source": {"excludes": ["vector"]},  # searched, never read back: half the index size
             "properties": {
                 "id": {"type": "long"},
-                "terms": {"type": "text", "analyzer": "whitespace"},
+                # Frequencies without positions: BM25 needs no more (no phrase queries; snippets
+                # are cut in Python), and indexing writes less.
+                "terms": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
                 "title": {"type": "text", "index": False},
                 "body": {"type": "text", "index": False},
                 **{name: {"type": "keyword"} for name in TERM_FIELDS},
@@ -277,10 +333,12 @@ class ElasticBackend:
             },
         }
 
-    def _settings(self, refresh_interval: str = "1s") -> dict[str, Any]:
-        # One shard: exact BM25 statistics and facet counts; a replica when there is a second node.
+    def _settings(self, building: bool = False) -> dict[str, Any]:
+        """One shard: exact BM25 statistics and facet counts; a replica when there is a second
+        node. While a new index is being built (nobody reads it; a failed build is deleted) it
+        is not refreshed and its translog is not synced at every request."""
         return {"number_of_shards": 1, "auto_expand_replicas": "0-1", "max_result_window": _MAX_WINDOW,
-                "refresh_interval": refresh_interval}
+                **(_BUILDING if building else _SERVING)}
 
     def _new_name(self) -> str:
         return f"{self.index}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
@@ -294,7 +352,8 @@ class ElasticBackend:
     def _search(self, **body: Any) -> dict[str, Any]:
         self.ensure_index()
         with self._guard():
-            response: dict[str, Any] = self.client.search(index=self.index, track_total_hits=False, **body).body
+            body.setdefault("track_total_hits", False)
+            response: dict[str, Any] = self.client.search(index=self.index, **body).body
             return response
 
     # --- the index --------------------------------------------------------------------------
@@ -324,10 +383,10 @@ class ElasticBackend:
         loaded = 0
         with self._guard():
             client = self.client
-            client.indices.create(index=name, mappings=self._mappings(), settings=self._settings("-1"))
+            client.indices.create(index=name, mappings=self._mappings(), settings=self._settings(building=True))
             try:
                 loaded = self._load(client, name, (d for d in documents if d.visible))
-                client.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+                client.indices.put_settings(index=name, settings=_SERVING)
                 client.indices.refresh(index=name)
                 old = self._behind_alias()
                 client.indices.update_aliases(actions=[
@@ -500,15 +559,18 @@ class ElasticBackend:
         ``terms``, price ``range`` or published ``filters`` aggregation."""
         if not per_field:
             return {}
-        response = self._search(query=_result_set(terms, extra), size=0, aggs=_facet_aggs(per_field))
-        return _facet_counts(response, per_field)
+        counting = _Counting.build(_result_set(terms, extra), per_field, None)
+        response = self._search(query=counting.query, size=0, aggs=counting.aggs)
+        return counting.facets(response)
 
     def summary(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions,
                 per_field: Mapping[str, Conditions]) -> tuple[int, dict[str, dict[str, int]]]:
         """The total (a ``filter`` aggregation under every condition) and the facets, in one request."""
-        aggs = {**_facet_aggs(per_field), _TOTAL: {"filter": {"bool": {"filter": _filters(conditions)}}}}
-        response = self._search(query=_result_set(terms, extra), size=0, aggs=aggs)
-        return int(response["aggregations"][_TOTAL]["doc_count"]), _facet_counts(response, per_field)
+        counting = _Counting.build(_result_set(terms, extra), per_field, conditions)
+        total_hits = counting.paths[_TOTAL][0] == "hits"
+        response = self._search(query=counting.query, size=0, aggs=counting.aggs,
+                                **({"track_total_hits": True} if total_hits else {}))
+        return int(counting.read(response, _TOTAL)), counting.facets(response)
 
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
         self.ensure_index()
