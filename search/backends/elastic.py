@@ -209,7 +209,9 @@ class _Counting:
         keyed = {name: {_clause_key(c): c for c in clauses} for name, clauses in sets.items()}
         shared = set.intersection(*(set(k) for k in keyed.values())) if keyed else set()
         first = next(iter(keyed.values()), {})
-        query = {"bool": {"must": [result_set], "filter": [first[k] for k in first if k in shared]}}
+        # Filter context throughout: counting needs no scores, and the clauses every search shares
+        # (on offer that day) are cached by the server as bit sets.
+        query = {"bool": {"filter": [result_set, *(first[k] for k in first if k in shared)]}}
         aggs: dict[str, Any] = {}
         paths: dict[str, tuple[str, ...]] = {}
         groups: dict[tuple[bytes, ...], str] = {}
