@@ -39,7 +39,7 @@ run: install
 	$(VENV)/bin/marketplace db upgrade
 	$(VENV)/bin/marketplace demo load
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(VENV)/bin/marketplace run --host 127.0.0.1 --port 5000
+	SEARCH_WARM_UP=1 $(VENV)/bin/marketplace run --host 127.0.0.1 --port 5000
 
 lint: install
 	$(VENV)/bin/ruff check .

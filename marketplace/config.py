@@ -75,6 +75,7 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "ELASTICSEARCH_TIMEOUT": float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5")),
         # Embedded search: rank full text in memory (fast at 100k) or in the database (less memory).
         "SEARCH_MEMORY_TEXT": _flag("SEARCH_MEMORY_TEXT", True),
+        "SEARCH_WARM_UP": _flag("SEARCH_WARM_UP", False),
         "CLI_LOCALE": os.environ.get("MARKETPLACE_CLI_LOCALE", "en"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

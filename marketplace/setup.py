@@ -112,10 +112,13 @@ def init_templates(app: Flask) -> None:
 
 
 def init_search(app: Flask) -> None:
-    """Changes to listings reach the search index right after the request commits."""
-    from marketplace.search.indexing import index_after_request
+    """Changes to listings reach the search index right after the request commits; a server
+    process loads the search index in the background as it starts."""
+    from marketplace.search.indexing import index_after_request, warm_up
 
     app.after_request(index_after_request)
+    if app.config.get("SEARCH_WARM_UP"):  # a server process (wsgi.py, make run), not the CLI or tests
+        warm_up(app)
 
 
 def register_blueprints(app: Flask) -> None:

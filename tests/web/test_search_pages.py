@@ -195,3 +195,48 @@ def test_recovery_after_an_outage_applies_the_outbox(make_app, make_user, elasti
             drop = getattr(get_engine().backend, "drop", None)
             if drop:
                 drop()
+
+
+def test_a_server_loads_the_search_index_as_it_starts(make_app, make_user, publish, caplog):
+    """SEARCH_WARM_UP (wsgi.py, make run): a background thread runs a first search, so the
+    index, the matcher's vectors and the encoder are loaded before the first user asks; outbox
+    rows left by a CLI import are applied on the way."""
+    from marketplace.search.indexing import EXTENSION
+
+    bank = make_user(kind="bank")
+    listing_id = publish(bank, title="中小企业流动资金贷款").id
+    assert _outbox() == 1  # written outside a request (like a CLI import): not applied yet
+    db.session.commit()  # (SQLite: no transaction of this test's session left open)
+    quiet = make_app()
+    assert "search_warm_up" not in quiet.extensions  # the CLI and tests: nothing in the background
+    server = make_app(SEARCH_WARM_UP=True)
+    with caplog.at_level("INFO", logger="marketplace.search.indexing"):
+        server.extensions["search_warm_up"].join(timeout=120)
+    assert not server.extensions["search_warm_up"].is_alive()
+    assert "search warmed up" in caplog.text, caplog.text
+    engine = server.extensions[EXTENSION]
+    with server.app_context():
+        assert _outbox() == 0
+        assert engine.backend.count() == 1
+        assert [hit.id for hit in engine.search(engine_request("流动资金贷款")).hits] == [listing_id]
+        db.session.remove()
+
+
+def engine_request(text):
+    from listings.services import today
+    from search import SearchRequest
+
+    return SearchRequest(text=text, as_of=today())
+
+
+def test_a_failed_warm_up_is_only_logged(make_app, caplog, monkeypatch):
+    from marketplace.search import indexing
+
+    def unreachable():
+        raise indexing.BackendUnavailable("Elasticsearch at http://127.0.0.1:1 is unavailable")
+
+    monkeypatch.setattr(indexing, "get_engine", unreachable)
+    with caplog.at_level("WARNING", logger="marketplace.search.indexing"):
+        server = make_app(SEARCH_WARM_UP=True)
+        server.extensions["search_warm_up"].join(timeout=60)
+    assert "search warm-up skipped" in caplog.text and "unavailable" in caplog.text
