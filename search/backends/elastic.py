@@ -318,7 +318,9 @@ class ElasticBackend:
     def _mappings(self) -> dict[str, Any]:
         return {
             "dynamic": "strict",
-            "_source": {"excludes": ["vector"]},  # searched, never read back: half the index size
+            # Only the texts shown in results are kept as source (read by stored()); terms, facets
+            # and the vector are searched, never read back (the index is rebuilt from the database).
+            "_source": {"includes": ["title", "body"]},
             "properties": {
                 "id": {"type": "long"},
                 # Frequencies without positions: BM25 needs no more (no phrase queries; snippets
