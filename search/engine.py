@@ -122,8 +122,7 @@ class SearchEngine:
             return [], None
         both = getattr(self.backend, "semantic_passing", None)
         if both is not None:
-            found, passes = both(vector, base, self.semantic_k, passing)
-            return found, passes
+            return both(vector, base, self.semantic_k, passing)  # type: ignore[no-any-return]
         return self.backend.semantic(vector, base, self.semantic_k), None
 
     def description_prior(self, vector: np.ndarray) -> dict[tuple[str, str | None], float]:

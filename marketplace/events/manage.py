@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Exclusion, Meeting, Participant
-from marketplace.events.views import act, attempt, bp, event_row, event_time, load_event
+from marketplace.events.views import act, attempt, bp, download, event_row, event_time, load_event
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
@@ -207,8 +207,8 @@ def publish(event_id: int) -> ResponseReturnValue:
 @login_required
 def schedule_csv(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    body = exports.master_csv(event, scheduling.master(db.session, event))
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="event-{event.id}-schedule.csv"'})
+    return download(exports.master_csv(event, scheduling.master(db.session, event)), "text/csv",
+                    f"event-{event.id}-schedule.csv")
 
 
 @bp.post("/<int:event_id>/meetings")
@@ -305,5 +305,5 @@ def dashboard(event_id: int) -> ResponseReturnValue:
 @login_required
 def dashboard_csv(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    body = eventday.numbers_csv(event, eventday.numbers(db.session, event))
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="event-{event.id}-numbers.csv"'})
+    return download(eventday.numbers_csv(event, eventday.numbers(db.session, event)), "text/csv",
+                    f"event-{event.id}-numbers.csv")

@@ -27,7 +27,7 @@ from marketplace.events.models import (
     MeetingSeat,
     Participant,
 )
-from marketplace.events.services import require_organizer
+from marketplace.events.services import add_unique, require_organizer
 from marketplace.notifications.services import notify
 from marketplace.timeutil import utcnow
 
@@ -93,13 +93,7 @@ def _new_meeting(session: Session, event: Event, a: Participant, b: Participant,
     low, high = pair(a.id, b.id)
     meeting = Meeting(event_id=event.id, low_id=low, high_id=high, source=source, priority=priority)
     meeting.request_id = request.id if request else None
-    try:
-        with session.begin_nested():
-            session.add(meeting)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("These two already have a meeting.")) from exc
-    return meeting
+    return add_unique(session, meeting, _("These two already have a meeting."))  # type: ignore[no-any-return]
 
 
 def send(session: Session, event: Event, sender: Participant, recipient: Participant, user: User, message: str) -> MeetingRequest:
@@ -127,12 +121,7 @@ def send(session: Session, event: Event, sender: Participant, recipient: Partici
     reverse = session.scalar(select(MeetingRequest).where(MeetingRequest.sender_id == recipient.id,
                                                           MeetingRequest.recipient_id == sender.id))
     request = MeetingRequest(event_id=event.id, sender_id=sender.id, recipient_id=recipient.id, message=text)
-    try:
-        with session.begin_nested():
-            session.add(request)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("You have already asked %(name)s.", name=recipient.organization.name)) from exc
+    add_unique(session, request, _("You have already asked %(name)s.", name=recipient.organization.name))
     if reverse is not None and reverse.status == "pending":
         _check_room(session, sender, recipient)
         now = utcnow()
@@ -354,11 +343,5 @@ def exclude(session: Session, event: Event, user: User, a_id: int, b_id: int) ->
         request.status = "declined"
         request.reason = NOT_ALLOWED
         request.answered_at = utcnow()
-    row = Exclusion(event_id=event.id, low_id=low, high_id=high)
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("These two are already marked.")) from exc
-    return row
+    return add_unique(session, Exclusion(event_id=event.id, low_id=low, high_id=high),  # type: ignore[no-any-return]
+                      _("These two are already marked."))

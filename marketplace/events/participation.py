@@ -8,14 +8,19 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from listings.models import Listing, Need
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
 from marketplace.events.models import Event, Participant
-from marketplace.events.services import ROLE_LABELS, is_organizer, participant_of, require_organizer
+from marketplace.events.services import (
+    ROLE_LABELS,
+    add_unique,
+    is_organizer,
+    participant_of,
+    require_organizer,
+)
 from marketplace.notifications.services import notify
 from marketplace.organizations.models import Organization
 from marketplace.timeutil import utcnow
@@ -109,12 +114,7 @@ def register(session: Session, event: Event, user: User, organization: Organizat
     _details(session, event, organization, data, participant)
     if participant.status == "approved":
         participant.decided_at = utcnow()
-    try:
-        with session.begin_nested():
-            session.add(participant)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("%(name)s is already registered for this event.", name=delegate.display_name)) from exc
+    add_unique(session, participant, _("%(name)s is already registered for this event.", name=delegate.display_name))
     if delegate.id != user.id:
         title, by = event.title, user.display_name
         notify(session, [delegate], lambda: _("%(name)s registered you as a delegate for %(event)s.", name=by, event=title),

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
@@ -66,6 +67,18 @@ def is_organizer(event: Event, user: User | None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_admin) or event.organization.member(user) is not None
+
+
+def add_unique(session: Session, row: Any, taken: str) -> Any:
+    """Add ``row`` in a savepoint; when a unique constraint refuses it (someone was first, or
+    it exists already) the session stays usable and ``Conflict(taken)`` is raised."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(taken) from exc
+    return row
 
 
 def require_organizer(event: Event, user: User) -> None:

@@ -74,6 +74,12 @@ def event_row(event: Event, model: Any, row_id: int | None) -> Any:
     return row
 
 
+def download(body: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
+    """A file of the event for the browser to save (``inline``: to show)."""
+    disposition = "inline" if inline else "attachment"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
 def me_in(event: Event) -> Participant | None:
     return services.participant_of(db.session, event, current_user if current_user.is_authenticated else None)
 
@@ -374,8 +380,7 @@ def agenda_ics(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     me = require_participant(event)
     body = exports.agenda_ics(event, me, scheduling.calendar_entries(db.session, me), request.host.split(":")[0])
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-agenda.ics"'})
+    return download(body, "text/calendar", f"event-{event.id}-agenda.ics")
 
 
 @bp.get("/<int:event_id>/agenda.pdf")
@@ -383,8 +388,7 @@ def agenda_ics(event_id: int) -> ResponseReturnValue:
 def agenda_pdf(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     me, meetings = _agenda_of(event)
-    return Response(exports.agenda_pdf(event, me, meetings), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="event-{event.id}-agenda.pdf"'})
+    return download(exports.agenda_pdf(event, me, meetings), "application/pdf", f"event-{event.id}-agenda.pdf", inline=True)
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/outcome")

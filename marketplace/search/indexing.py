@@ -29,7 +29,14 @@ from marketplace.search.models import SearchOutboxEntry
 from marketplace.search.outbox import PENDING, enqueue
 from marketplace.timeutil import utcnow
 from matching.taxonomy import SUBCATEGORY_DESCRIPTIONS
-from search import BackendUnavailable, Document, SearchBackend, SearchEngine, analysis
+from search import (
+    BackendUnavailable,
+    Document,
+    SearchBackend,
+    SearchEngine,
+    SearchRequest,
+    analysis,
+)
 from search.backends.sql import SqlBackend
 
 log = logging.getLogger(__name__)
@@ -263,7 +270,6 @@ def warm_up(app: Any) -> threading.Thread:
     encoder and jieba (6-9 s at 100,000 listings). Failures are only logged: the first search
     then loads what it needs itself."""
     from listings.services import today
-    from search import SearchRequest
 
     def run() -> None:
         started = time.perf_counter()
