@@ -11,8 +11,10 @@ peak memory is per backend):
 2. ``marketplace.search.indexing.reindex(db.session)`` is timed (documents/second);
 3. ``--queries`` realistic queries (Chinese, English and mixed, short and long; half with
    filters, a few sorted or on page 2/3), built from the generator's vocabulary, are run
-   after 20 warm-up queries (of the same shapes, each with a term of its own so that nothing
-   cached serves a measured query; on Elasticsearch after its background merges have ended),
+   after 200 warm-up queries (of the same shapes, each with a term of its own so that nothing
+   cached serves a measured query; on Elasticsearch after its background merges have ended:
+   a server that has been up a while, its Java code compiled, with 20 the first hundred
+   measured queries still ran ~1.5x slower),
    each pass in the same order:
    - *API cold*: ``GET /api/v1/search`` through the Flask test client (facets included, the
      default), every query string seen for the first time, so it is encoded for real by the
@@ -77,7 +79,7 @@ HEADING = "## Search (issue 5)"
 CLI = [sys.executable, "-c", "from marketplace.cli import main; main()"]
 ES_PORT = "9260"
 ES_INDEX = "bench-search-listings"
-WARMUP = 20
+WARMUP = 200
 PG_DATABASE = "marketplace_bench"
 TARGET_MS = 50.0
 PROFILED = 60  # queries run again under cProfile when a target is missed
@@ -367,7 +369,8 @@ def worker(backend: str, workdir: Path, opts: argparse.Namespace) -> dict[str, A
         out["merges_s"] = wait_for_merges(opts)
         log(f"{backend}: background merges done {out['merges_s']:.1f} s after the reindex")
     # Warm-up (not measured): loads jieba, encodes the subcategory descriptions, runs the first
-    # kNN and, on Elasticsearch, gets the server's query code compiled. WARMUP queries of the
+    # kNN and, on Elasticsearch, gets the server's query code compiled by the JVM's JIT (a few
+    # hundred searches: the steady state of a server that has been up a while). WARMUP queries of the
     # same shapes as the measured ones, each with an extra term of its own, so that no result
     # any backend caches (Elasticsearch's request cache keys on the whole request) and no query
     # vector serves a measured query.

@@ -76,6 +76,16 @@ def price_range(key: str) -> tuple[int, int | None]:
     raise ValueError(f"unknown price bucket {key!r}")
 
 
+def price_bucket(price: int | None) -> str | None:
+    """The key of the price band holding ``price`` (None: no price, or none holds it)."""
+    if price is None:
+        return None
+    for name, low, high in PRICE_BUCKETS:
+        if price >= low and (high is None or price < high):
+            return name
+    return None
+
+
 def published_since(key: str, as_of: date) -> date:
     for name, _low, days in PUBLISHED_BUCKETS:
         if name == key:

@@ -532,6 +532,23 @@ def test_reindex_creates_the_alias(elastic: Any) -> None:
     assert elastic.total(None, [], conditions(Filters(), AS_OF)) == ON_OFFER
 
 
+def test_index_of_another_mapping_version_is_not_searched(elastic: Any) -> None:
+    from search.backends.elastic import MAPPING_VERSION, ElasticBackend, IndexOutdated
+
+    mappings = {**elastic._mappings(), "_meta": {"version": MAPPING_VERSION - 1}}
+    elastic.client.indices.create(index=f"{elastic.index}-00000000000000000000", mappings=mappings,
+                                  aliases={elastic.index: {}})
+    older = ElasticBackend(elastic.url, index=elastic.index, dim=DIM)  # a process started after an upgrade
+    engine = SearchEngine(older, encode_query=encode)
+    with pytest.raises(IndexOutdated, match="search reindex"):
+        engine.search(SearchRequest(text="融资担保", as_of=AS_OF))
+    with pytest.raises(BackendUnavailable, match=f"needs {MAPPING_VERSION}"):  # writes wait in the outbox
+        older.upsert(CORPUS[:1])
+    older.reindex(CORPUS)
+    assert search(engine, "融资担保").ids[0] == 2
+    older.close()
+
+
 def test_unreachable_server() -> None:
     from search.backends.elastic import ElasticBackend
 

@@ -38,13 +38,24 @@ def test_ranges_with_and_without_missing_values() -> None:
         Range("until", AS_OF, None, True),
         Range("price", None, 3_000, False),
         Range("starts_on", None, None, False),
+        Range("amount_min", None, 500_000, True),
+        Range("amount_max", 500_000, None, True),
+        Range("amount_max", None, 500_000, True),  # the open end is on the bounded side
+        Range("published_on", AS_OF, None, True),  # no open end
+        Range("until", None, None, True),  # anything passes
     ), AS_OF)
+    missing = {"bool": {"must_not": [{"exists": {"field": "amount_max"}}]}}
     assert elastic._filters(cond) == [
-        {"terms": {"category": ["financing"]}},
-        {"bool": {"should": [{"range": {"until": {"gte": "2026-06-01"}}},
-                             {"bool": {"must_not": [{"exists": {"field": "until"}}]}}], "minimum_should_match": 1}},
+        {"terms": {"facets": ["category=financing"]}},
+        # A missing end date is stored as the open end, which passes: one range query.
+        {"range": {"until_open": {"gte": "2026-06-01"}}},
         {"range": {"price": {"lte": 3000}}},
         {"exists": {"field": "starts_on"}},
+        {"range": {"amount_min_open": {"lte": 500_000}}},
+        {"range": {"amount_max_open": {"gte": 500_000}}},
+        {"bool": {"should": [{"range": {"amount_max": {"lte": 500_000}}}, missing], "minimum_should_match": 1}},
+        {"bool": {"should": [{"range": {"published_on": {"gte": "2026-06-01"}}},
+                             {"bool": {"must_not": [{"exists": {"field": "published_on"}}]}}], "minimum_should_match": 1}},
     ]
     with pytest.raises(ValueError, match="unknown range field"):
         elastic._filters(Conditions((), (Range("title", 1, 2, False),), AS_OF))
@@ -63,8 +74,12 @@ def test_stored_document() -> None:
                    until=date(2026, 8, 15), vector=np.array([0, 0, 0, 2], np.float32))
     source = elastic._source(doc)
     assert source["terms"].split()[:2] == ["export", "fair"]
-    assert source["region"] == ["440300"] and source["industry"] == ["*"] and source["subcategory"] == []
+    assert source["facets"] == ["category=exhibition", "region=440300", "industry=*", "size_class=*", "verified=0",
+                                "price=lt1k"]
+    assert source["category"] == "exhibition" and "subcategory" not in source
     assert source["until"] == "2026-08-15" and source["price"] == 800 and "amount_max" not in source
+    assert source["until_open"] == "2026-08-15" and source["amount_max_open"] == 2**63 - 1
+    assert source["amount_min_open"] == -(2**63)
     assert source["vector"].tolist() == [0.0, 0.0, 0.0, 2.0]
     assert "vector" not in elastic._source(Document(8, "t", "b", "policy", vector=np.zeros(4, np.float32)))
     assert "vector" not in elastic._source(Document(9, "t", "b", "policy"))
