@@ -9,7 +9,6 @@ search all see the same terms.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -23,7 +22,10 @@ _CONCEPT = re.compile(r"^§(\d+)$")
 _UNSAFE = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
 
-@functools.lru_cache(maxsize=1 << 17)
+_KNOWN: dict[str, str] = {}  # token -> term (a plain dict: ~2x faster than lru_cache per token)
+_KNOWN_MAX = 1 << 18
+
+
 def _term(token: str) -> str:
     concept = _CONCEPT.match(token)
     if concept:
@@ -39,7 +41,17 @@ def terms(text: str) -> list[str]:
 
 def index_terms(tokens: Iterable[str]) -> list[str]:
     """Index terms from tokens of :func:`matching.text.expanded_tokens` (e.g. cached ones)."""
-    return [t for t in (_term(tok) for tok in tokens) if t]
+    known = _KNOWN
+    if len(known) > _KNOWN_MAX:  # bounded: queries bring tokens of their own
+        known.clear()
+    out = []
+    for token in tokens:
+        term = known.get(token)
+        if term is None:
+            term = known[token] = _term(token)
+        if term:
+            out.append(term)
+    return out
 
 
 def document_text(document: Document) -> str:

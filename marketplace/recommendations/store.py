@@ -59,7 +59,7 @@ def vocabulary() -> Vocabulary:
     )
 
 
-def listing_text(listing: Listing) -> str:
+def listing_text(listing: Any) -> str:  # a Listing or a search.indexing.ListingRow
     return f"{listing.title}。{listing.description} {' '.join(listing.tags or [])}".strip()
 
 

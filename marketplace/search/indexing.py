@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -45,12 +46,48 @@ BATCH = 1000
 DEFAULT_FLOOR = 0.5
 
 
-def is_on_offer(listing: Listing) -> bool:
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    verification_status: str
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    """The columns of a listing (and its organization) a document needs, read as plain rows:
+    a full reindex reads every listing, and building ORM objects was a third of its time."""
+
+    id: int
+    title: str
+    description: str
+    tags: list[str] | None
+    category: str
+    subcategory: str | None
+    regions: list[str] | None
+    industries: list[str] | None
+    size_classes: list[str] | None
+    amount_min_cny: int | None
+    amount_max_cny: int | None
+    price_cny: int | None
+    starts_on: date | None
+    ends_on: date | None
+    deadline: date | None
+    published_at: datetime | None
+    status: str
+    hidden_at: datetime | None
+    archived_at: datetime | None
+    organization: Owner
+
+
+_ROW_COLUMNS = [getattr(Listing, name) for name in ListingRow.__dataclass_fields__ if name != "organization"]
+
+
+def is_on_offer(listing: Listing | ListingRow) -> bool:
     """Published, not hidden, not archived (the day's expiry is checked at query time)."""
     return listing.status == "published" and listing.hidden_at is None and listing.archived_at is None
 
 
-def document_of(listing: Listing, vector: np.ndarray | None = None, terms: tuple[str, ...] | None = None) -> Document:
+def document_of(listing: Listing | ListingRow, vector: np.ndarray | None = None, terms: tuple[str, ...] | None = None) -> Document:
     organization = listing.organization
     published = listing.published_at
     body = " ".join(p for p in (listing.description, " ".join(listing.tags or []), organization.name) if p)
@@ -121,7 +158,7 @@ def _load(session: Session, ids: list[int]) -> dict[int, Listing]:
     return {row.id: row for row in rows}
 
 
-def _terms(store: MatchingStore, listings: list[Listing]) -> list[tuple[str, ...]]:
+def _terms(store: MatchingStore, listings: list[Listing] | list[ListingRow]) -> list[tuple[str, ...]]:
     """Index terms of each listing from the matcher's token cache: the listing's own text is
     analysed once for matching and search alike (jieba is the slow part of indexing), plus its
     organization's name."""
@@ -132,7 +169,7 @@ def _terms(store: MatchingStore, listings: list[Listing]) -> list[tuple[str, ...
             for row, tokens in zip(listings, own, strict=True)]
 
 
-def _documents(session: Session, listings: list[Listing], with_vectors: bool) -> list[Document]:
+def _documents(session: Session, listings: list[Listing] | list[ListingRow], with_vectors: bool) -> list[Document]:
     vectors: dict[int, np.ndarray] = {}
     store = get_store()
     if with_vectors and listings:
@@ -197,11 +234,14 @@ def sync(session: Session, commit: Callable[[], None], progress: Callable[[int],
 def all_documents(session: Session, with_vectors: bool) -> Iterator[Document]:
     last = 0
     while True:
-        batch = list(session.scalars(
-            select(Listing).options(joinedload(Listing.organization)).where(Listing.id > last).order_by(Listing.id).limit(BATCH)
-        ).unique())
-        if not batch:
+        rows = session.execute(
+            select(*_ROW_COLUMNS, Organization.name, Organization.verification_status)
+            .join(Organization, Listing.organization_id == Organization.id)
+            .where(Listing.id > last).order_by(Listing.id).limit(BATCH)
+        ).all()
+        if not rows:
             return
+        batch = [ListingRow(*row[:-2], organization=Owner(row[-2], row[-1])) for row in rows]
         yield from (d for d in _documents(session, batch, with_vectors) if d.visible)
         last = batch[-1].id
 

@@ -132,7 +132,7 @@ def _first(value: Any) -> Any:
 def _source(doc: Document) -> dict[str, Any]:
     """The stored document: the same index terms, keyword terms and columns as the SQL tables."""
     terms = document_terms(doc)
-    facets = [_facet_term(name, value) for name, values in terms.items() for value in values]
+    facets = [f"{name}={value}" for name, values in terms.items() for value in values]  # _facet_term()
     if (band := price_bucket(doc.price)) is not None:
         facets.append(_facet_term("price", band))
     source: dict[str, Any] = {
@@ -266,6 +266,8 @@ class _Counting:
         for number, (rest, names) in enumerate(groups.items()):
             facets = [n for n in names if n != _TOTAL]
             as_of = per_field[facets[0]].as_of if facets else date.min
+            target: dict[str, Any]
+            prefix: tuple[str, ...]
             if not rest:  # counted over the query's documents as they are
                 target, prefix = aggs, ("aggregations",)
                 if _TOTAL in names:

@@ -240,3 +240,26 @@ def test_a_failed_warm_up_is_only_logged(make_app, caplog, monkeypatch):
         server = make_app(SEARCH_WARM_UP=True)
         server.extensions["search_warm_up"].join(timeout=60)
     assert "search warm-up skipped" in caplog.text and "unavailable" in caplog.text
+
+
+def test_a_reindex_reads_the_same_documents_as_the_edits(app, make_user, publish):
+    """The reindex reads plain rows (ListingRow), edits ORM objects: the documents agree."""
+    from datetime import date
+
+    from listings.models import Listing
+    from marketplace.search.indexing import all_documents, document_of
+
+    bank, trainer = make_user(kind="bank"), make_user(kind="service_provider")
+    publish(bank, title="知识产权质押融资", tags=["专利", "质押"], regions=["440300", "440100"], industries=["C39"],
+            size_classes=["micro", "small"], amount_min_cny=100_000, amount_max_cny=2_000_000, deadline=date(2031, 1, 31))
+    publish(trainer, category="training", subcategory="management", title="经营管理研修班", price_cny=3_000,
+            starts_on=date(2031, 3, 1), ends_on=date(2031, 3, 2))
+    publish(bank, title="草稿贷款", status="draft")
+    _org(bank).verification_status = "verified"
+    db.session.commit()
+    listings = db.session.scalars(select(Listing).order_by(Listing.id)).all()
+    expected = [document_of(listing) for listing in listings if document_of(listing).visible]
+    found = list(all_documents(db.session, with_vectors=False))
+    assert found == expected and len(found) == 2
+    assert [d.terms for d in found] == [tuple(d.terms or ()) for d in found] and all(d.terms for d in found)
+    assert found[0].verified and found[0].regions == ("440300", "440100") and found[0].until == date(2031, 1, 31)
