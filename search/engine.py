@@ -52,6 +52,10 @@ BUCKET_ORDER = {
 }
 
 
+def _added(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    return {value: counts.get(value, 0) + more.get(value, 0) for value in {*counts, *more}}
+
+
 class SearchEngine:
     """Hybrid search over one backend.
 
@@ -197,9 +201,15 @@ class SearchEngine:
         if concurrent and request.sort == "relevance" and terms is not None and len(fused_ids) >= offset + limit:
             # The page is known before the total: fetch its texts beside the counting.
             stored_soon = self._pool.submit(backend.stored, fused_ids[offset : offset + limit])
-        if summary_soon is not None and not extra:
-            summary = summary_soon.result()
-        total, raw = summary if summary is not None and not extra else backend.summary(terms, extra, cond, per_field)
+        outside = getattr(backend, "summary_outside", None)
+        if summary_soon is not None and (not extra or (outside is not None and terms is not None)):
+            total, raw = summary_soon.result()
+            if extra and outside is not None:  # the keyword matches' counts, plus what meaning adds
+                more, more_raw = outside(terms, extra, cond, per_field)
+                total += more
+                raw = {name: _added(raw.get(name, {}), more_raw.get(name, {})) for name in {*raw, *more_raw}}
+        else:
+            total, raw = summary if summary is not None and not extra else backend.summary(terms, extra, cond, per_field)
         if request.sort == "relevance" and terms is not None:
             ids = fused_ids[offset : offset + limit]
             if len(ids) < limit and total > len(fused_ids):

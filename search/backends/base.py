@@ -35,7 +35,10 @@ class SearchBackend(Protocol):
     """``concurrent`` (optional attribute, default False): the engine may run calls in parallel
     threads (a server backend; the embedded one works on its thread's database connection).
     ``semantic_passing(vector, conditions, k, passing)`` (optional): ``semantic`` and, in the same
-    call, which of the documents found pass ``passing`` (a server saves a round trip)."""
+    call, which of the documents found pass ``passing`` (a server saves a round trip).
+    ``summary_outside(terms, extra, conditions, per_field)`` (optional): what the ``extra``
+    documents holding no term add to ``summary(terms, [], ...)`` (a server counts a few documents
+    instead of the whole result set again)."""
 
     name: str
 

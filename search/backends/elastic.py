@@ -650,6 +650,15 @@ class ElasticBackend:
         counting = _Counting.build(_result_set(terms, extra), per_field, conditions)
         return counting.summary(self._search(**counting.body()))
 
+    def summary_outside(self, terms: list[str], extra: Sequence[int], conditions: Conditions,
+                        per_field: Mapping[str, Conditions]) -> tuple[int, dict[str, dict[str, int]]]:
+        """What the ``extra`` documents holding none of ``terms`` add to ``summary(terms, [])``:
+        added to it, the two give ``summary(terms, extra)``, and counting a few documents is
+        cheap where counting the whole result set again is not."""
+        outside: dict[str, Any] = {"bool": {"filter": [_ids(extra)], **({"must_not": [_match(terms)]} if terms else {})}}
+        counting = _Counting.build(outside if extra else {"match_none": {}}, per_field, conditions)
+        return counting.summary(self._search(**counting.body()))
+
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
         self.ensure_index()
         out: dict[int, Stored] = {}

@@ -18,8 +18,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from search import BackendUnavailable, Document, Filters, SearchEngine, SearchRequest, SearchResult
+from search import (
+    BackendUnavailable,
+    Document,
+    Filters,
+    SearchEngine,
+    SearchRequest,
+    SearchResult,
+    analysis,
+)
 from search.backends.base import SearchBackend, Stored
+from search.model import FACETS
 from search.terms import conditions
 
 DIM = 8
@@ -530,6 +539,25 @@ def test_reindex_creates_the_alias(elastic: Any) -> None:
     assert _aliased(elastic) == [report["index"]]
     assert report["documents"] == 11
     assert elastic.total(None, [], conditions(Filters(), AS_OF)) == ON_OFFER
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(region=("440300",)), Filters(category=("financing",), verified=True)])
+def test_counting_what_documents_found_by_meaning_add(elastic: Any, filters: Filters) -> None:
+    elastic.upsert(CORPUS)
+    per_field = {name: conditions(filters.without(name), AS_OF) for name in FACETS}
+    cond = conditions(filters, AS_OF)
+    terms = analysis.query_terms("融资担保 展会")
+    # 2 holds a term (found by meaning beyond the keyword window), 1, 6 and 7 hold none, 12 is not stored.
+    for extra in ([1, 2, 6, 7, 12], [2], []):
+        total, raw = elastic.summary(terms, [], cond, per_field)
+        more, more_raw = elastic.summary_outside(terms, extra, cond, per_field)
+        assert more <= len(extra)
+        added = {name: {v: raw.get(name, {}).get(v, 0) + more_raw.get(name, {}).get(v, 0)
+                        for v in {*raw.get(name, {}), *more_raw.get(name, {})}} for name in FACETS}
+        expected_total, expected = elastic.summary(terms, extra, cond, per_field)
+        assert total + more == expected_total
+        assert {n: {v: c for v, c in counts.items() if c} for n, counts in added.items()} == \
+            {n: {v: c for v, c in expected.get(n, {}).items() if c} for n in FACETS}
 
 
 def test_index_of_another_mapping_version_is_not_searched(elastic: Any) -> None:
