@@ -237,13 +237,18 @@ def _clause_key(clause: Mapping[str, Any]) -> bytes:
 @dataclass(frozen=True)
 class _Counting:
     """One request counting a result set under several sets of conditions (each facet under
-    its own, the total under all): the clauses every set shares filter the query once, and
-    facets whose remaining clauses are the same share one ``filter`` aggregation (without
-    filters selected, every facet is counted straight over the query's documents)."""
+    its own, the total under all): the clauses every set shares filter the query once.
+
+    Without filters selected every facet is counted straight over the query's documents. With
+    filters selected (the usual case: each facet's set lacks its own filter's clause), every
+    document is counted once: the query keeps the documents failing at most one selected
+    clause; those passing all are counted for every facet (``__all``), those failing one clause
+    only for the facet that clause belongs to (``__miss<i>``), whose counts are the sum of the
+    two. Other shapes fall back to one ``filter`` aggregation per distinct remaining set."""
 
     query: dict[str, Any]
     aggs: dict[str, Any]
-    paths: dict[str, tuple[str, ...]]  # facet (or _TOTAL) -> where its result is in the response
+    paths: dict[str, tuple[tuple[str, ...], ...]]  # facet (or _TOTAL) -> where its counts are (summed)
 
     @classmethod
     def build(cls, result_set: dict[str, Any], per_field: Mapping[str, Conditions],
@@ -254,62 +259,97 @@ class _Counting:
         keyed = {name: {_clause_key(c): c for c in clauses} for name, clauses in sets.items()}
         shared = set.intersection(*(set(k) for k in keyed.values())) if keyed else set()
         first = next(iter(keyed.values()), {})
+        clause = {k: c for clauses in keyed.values() for k, c in clauses.items()}
         # Filter context throughout: counting needs no scores, and the clauses every search shares
         # (on offer that day) are cached by the server as bit sets.
         query = {"bool": {"filter": [result_set, *(first[k] for k in first if k in shared)]}}
-        # Facets under the same remaining clauses are counted together ("" : no clause left).
-        groups: dict[tuple[bytes, ...], list[str]] = {}
+        groups: dict[frozenset[bytes], list[str]] = {}
         for name, clauses in keyed.items():
-            groups.setdefault(tuple(sorted(k for k in clauses if k not in shared)), []).append(name)
+            groups.setdefault(frozenset(k for k in clauses if k not in shared), []).append(name)
+        every = frozenset().union(*groups) if groups else frozenset()
+        facets = [n for n in keyed if n != _TOTAL]
+        as_of = per_field[facets[0]].as_of if facets else date.min
         aggs: dict[str, Any] = {}
-        paths: dict[str, tuple[str, ...]] = {}
-        for number, (rest, names) in enumerate(groups.items()):
-            facets = [n for n in names if n != _TOTAL]
-            as_of = per_field[facets[0]].as_of if facets else date.min
-            target: dict[str, Any]
-            prefix: tuple[str, ...]
-            if not rest:  # counted over the query's documents as they are
-                target, prefix = aggs, ("aggregations",)
-                if _TOTAL in names:
-                    paths[_TOTAL] = ("hits", "total", "value")
-            else:
+        paths: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+        def count(path: tuple[str, ...], names: list[str]) -> None:
+            for name in names:
+                if name != _TOTAL:
+                    paths[name] = (*paths.get(name, ()), (*path, "published" if name == "published" else _TERMS_AGG))
+
+        if not every:  # no filter selected: straight over the query's documents
+            aggs.update(_facet_aggs(facets, as_of))
+            count(("aggregations",), facets)
+            if _TOTAL in keyed:
+                paths[_TOTAL] = (("hits", "total", "value"),)
+        elif all(rest == every or (rest < every and len(every - rest) == 1) for rest in groups):
+            ordered = sorted(every)
+            if len(ordered) > 1:  # at most one selected clause may fail
+                query["bool"]["filter"].append(
+                    {"bool": {"should": [clause[k] for k in ordered], "minimum_should_match": len(ordered) - 1}})
+            aggs["__all"] = {"filter": {"bool": {"filter": [clause[k] for k in ordered]}},
+                             "aggs": _facet_aggs(facets, as_of)}
+            count(("aggregations", "__all"), facets)
+            if _TOTAL in keyed:
+                paths[_TOTAL] = (("aggregations", "__all", "doc_count"),)
+            for rest, names in sorted(groups.items(), key=lambda g: sorted(g[0])):
+                if rest == every:
+                    continue
+                (missing,) = every - rest
+                named = [n for n in names if n != _TOTAL]
+                miss = f"__miss{len(aggs) - 1}"
+                aggs[miss] = {"filter": {"bool": {"must_not": [clause[missing]]}}, "aggs": _facet_aggs(named, as_of)}
+                count(("aggregations", miss), named)
+        else:  # one filter aggregation per distinct remaining set
+            for number, (rest, names) in enumerate(groups.items()):
+                named = [n for n in names if n != _TOTAL]
+                if not rest:
+                    aggs.update(_facet_aggs(named, as_of))
+                    count(("aggregations",), named)
+                    if _TOTAL in names:
+                        paths[_TOTAL] = (("hits", "total", "value"),)
+                    continue
                 group = f"__group{number}"
-                clauses = keyed[names[0]]
-                aggs[group] = {"filter": {"bool": {"filter": [clauses[k] for k in rest]}}, "aggs": {}}
-                target, prefix = aggs[group]["aggs"], ("aggregations", group)
+                aggs[group] = {"filter": {"bool": {"filter": [clause[k] for k in sorted(rest)]}},
+                               "aggs": _facet_aggs(named, as_of)}
+                count(("aggregations", group), named)
                 if _TOTAL in names:
-                    paths[_TOTAL] = (*prefix, "doc_count")
-            target.update(_facet_aggs(facets, as_of))
-            for name in facets:
-                paths[name] = (*prefix, "published" if name == "published" else _TERMS_AGG)
+                    paths[_TOTAL] = (("aggregations", group, "doc_count"),)
         return cls(query, aggs, paths)
 
     def body(self) -> dict[str, Any]:
         """The search request (no hits; the total tracked when it is the query's own count)."""
         return {"query": self.query, "size": 0, "aggs": self.aggs,
-                "track_total_hits": self.paths.get(_TOTAL, ("",))[0] == "hits"}
+                "track_total_hits": self.paths.get(_TOTAL, (("",),))[0][0] == "hits"}
 
     def summary(self, response: Mapping[str, Any]) -> tuple[int, dict[str, dict[str, int]]]:
-        return int(self.read(response, _TOTAL)), self.facets(response)
+        return int(self._at(response, self.paths[_TOTAL][0])), self.facets(response)
 
-    def read(self, response: Mapping[str, Any], name: str) -> Any:
+    @staticmethod
+    def _at(response: Mapping[str, Any], path: tuple[str, ...]) -> Any:
         value: Any = response
-        for step in self.paths[name]:
+        for step in path:
             value = value[step]
         return value
 
     def facets(self, response: Mapping[str, Any]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        for name in self.paths:
+        for name, paths in self.paths.items():
             if name == _TOTAL:
                 continue
-            buckets = self.read(response, name)["buckets"]
-            if name == "published":  # every bucket, zeros too (as the SQL backend)
-                out[name] = {key: int(b["doc_count"]) for key, b in buckets.items()}
-                continue
+            counts: dict[str, int] = {}
             prefix = _facet_term(name, "")
-            out[name] = {b["key"][len(prefix):]: int(b["doc_count"]) for b in buckets
-                         if b["key"].startswith(prefix) and b["doc_count"]}
+            for path in paths:
+                buckets = self._at(response, path)["buckets"]
+                if name == "published":  # every bucket, zeros too (as the SQL backend)
+                    for key, b in buckets.items():
+                        counts[key] = counts.get(key, 0) + int(b["doc_count"])
+                    continue
+                for b in buckets:
+                    if b["key"].startswith(prefix) and b["doc_count"]:
+                        value = b["key"][len(prefix):]
+                        counts[value] = counts.get(value, 0) + int(b["doc_count"])
+            out[name] = counts
         return out
 
 

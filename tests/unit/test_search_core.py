@@ -136,3 +136,31 @@ def test_refused_writes_are_errors() -> None:
     client.bulk.return_value = {"errors": True, "items": [{"delete": {"_id": "1", "status": 404}}]}
     backend(client).delete([1])
     assert client.bulk.call_args.kwargs["refresh"] == "wait_for"
+
+
+def test_counting_with_filters_counts_each_document_once() -> None:
+    filters = Filters(category=("financing",), region=("440300",), amount=500_000)
+    per_field = {name: conditions(filters.without(name), AS_OF) for name in ("category", "region", "industry", "published")}
+    counting = elastic._Counting.build({"match_all": {}}, per_field, conditions(filters, AS_OF))
+    clauses = counting.query["bool"]["filter"]
+    # The amount and "on offer" clauses hold for every count: in the query once.
+    assert {"range": {"amount_min_open": {"lte": 500_000}}} in clauses and {"range": {"until_open": {"gte": "2026-06-01"}}} in clauses
+    assert clauses[-1]["bool"]["minimum_should_match"] == 1  # at most one of the two selected filters fails
+    assert set(counting.aggs) == {"__all", "__miss0", "__miss1"}
+    assert counting.aggs["__all"]["aggs"]["__terms"]["terms"]["field"] == "facets"
+    assert "include" in counting.aggs["__all"]["aggs"]["__terms"]["terms"]  # not every facet asked for
+    assert counting.paths["category"][0] == counting.paths["region"][0] == ("aggregations", "__all", "__terms")
+    category_miss, region_miss = counting.paths["category"][1][1], counting.paths["region"][1][1]
+    assert {category_miss, region_miss} == {"__miss0", "__miss1"}
+    assert counting.paths["industry"] == (("aggregations", "__all", "__terms"),)
+    response = {"aggregations": {
+        "__all": {"doc_count": 3, "__terms": {"buckets": [{"key": "category=financing", "doc_count": 3},
+                                                          {"key": "region=440300", "doc_count": 3}]},
+                  "published": {"buckets": {"7d": {"doc_count": 1}, "30d": {"doc_count": 2}}}},
+        category_miss: {"doc_count": 2, "__terms": {"buckets": [{"key": "category=policy", "doc_count": 2}]}},
+        region_miss: {"doc_count": 1, "__terms": {"buckets": [{"key": "region=440100", "doc_count": 1}]}},
+    }}
+    total, facets = counting.summary(response)
+    assert total == 3
+    assert facets["category"] == {"financing": 3, "policy": 2} and facets["region"] == {"440300": 3, "440100": 1}
+    assert facets["published"] == {"7d": 1, "30d": 2}
