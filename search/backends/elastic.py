@@ -681,8 +681,7 @@ class ElasticBackend:
         if not per_field:
             return {}
         counting = _Counting.build(_result_set(terms, extra), per_field, None)
-        response = self._search(query=counting.query, size=0, aggs=counting.aggs)
-        return counting.facets(response)
+        return counting.facets(self._search(**counting.body()))
 
     def summary(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions,
                 per_field: Mapping[str, Conditions]) -> tuple[int, dict[str, dict[str, int]]]:
