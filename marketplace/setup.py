@@ -40,6 +40,8 @@ def init_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
+        # The Elasticsearch client logs every request at INFO (one line per search call).
+        logging.getLogger("elastic_transport").setLevel(logging.WARNING)
 
 
 def init_database(app: Flask) -> None:

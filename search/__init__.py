@@ -2,10 +2,11 @@
 PostgreSQL full-text search) or on Elasticsearch. Imports neither Flask nor SQLAlchemy.
 
 The public API: :class:`Document` in (``backend.upsert``/``delete``), :class:`SearchRequest`
-in and :class:`SearchResult` out (:meth:`SearchEngine.search`).
+in and :class:`SearchResult` out (:meth:`SearchEngine.search`; :class:`Stored` texts from the
+caller, optionally, for the snippets).
 """
 
-from search.backends.base import BackendUnavailable, SearchBackend
+from search.backends.base import BackendUnavailable, SearchBackend, Stored
 from search.engine import SearchEngine
 from search.model import (
     FACETS,
@@ -38,4 +39,5 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "Segment",
+    "Stored",
 ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -42,6 +42,7 @@ from search.model import (
 from search.terms import Conditions, conditions, merge_wide
 
 log = logging.getLogger(__name__)
+Texts = Callable[[Sequence[int]], Mapping[int, Stored]]  # ids -> their title and body
 WINDOW = 200
 SEMANTIC_K = 100
 SEMANTIC_MEMBERS = 20  # at most this many results found by meaning alone
@@ -145,9 +146,13 @@ class SearchEngine:
 
     # --- the search -------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, texts: Texts | None = None) -> SearchResult:
         """Raises ValueError for an unknown sort or facet, or a bad page; backends may raise
-        :class:`~search.backends.base.BackendUnavailable`."""
+        :class:`~search.backends.base.BackendUnavailable`.
+
+        ``texts`` gives the title and body of documents by id, for the snippets, when the caller
+        has them at hand (e.g. the database rows it shows anyway): called in this thread, once
+        the page is known, instead of the backend's ``stored``."""
         if request.sort not in SORTS:
             raise ValueError(f"unknown sort {request.sort!r}; one of {', '.join(SORTS)}")
         if request.page < 1 or not 1 <= request.per_page <= MAX_PAGE_SIZE:
@@ -197,10 +202,15 @@ class SearchEngine:
                 members = lexical_ids | kept
                 prior = self.description_prior(vector) if vector is not None else {}
                 fused_ids = [f.id for f in fuse(lexical, semantic, members, prior)]
+        stored: Mapping[int, Stored] | None = None
         stored_soon: Future[dict[int, Stored]] | None = None
         if concurrent and request.sort == "relevance" and terms is not None and len(fused_ids) >= offset + limit:
-            # The page is known before the total: fetch its texts beside the counting.
-            stored_soon = self._pool.submit(backend.stored, fused_ids[offset : offset + limit])
+            # The page is known before the total: get its texts while the counting runs.
+            page = fused_ids[offset : offset + limit]
+            if texts is not None:
+                stored = texts(page)
+            else:
+                stored_soon = self._pool.submit(backend.stored, page)
         outside = getattr(backend, "summary_outside", None)
         if summary_soon is not None and (not extra or (outside is not None and terms is not None)):
             total, raw = summary_soon.result()
@@ -228,7 +238,8 @@ class SearchEngine:
                 else:
                     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 facets[name] = [FacetValue(value, count) for value, count in ordered if count > 0]
-        stored = stored_soon.result() if stored_soon is not None else backend.stored(ids)
+        if stored is None:
+            stored = stored_soon.result() if stored_soon is not None else (texts or backend.stored)(ids)
         concepts = concepts_of(text) if text else set()
         hits = []
         for rank, doc_id in enumerate(ids):

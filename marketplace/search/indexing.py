@@ -87,14 +87,18 @@ def is_on_offer(listing: Listing | ListingRow) -> bool:
     return listing.status == "published" and listing.hidden_at is None and listing.archived_at is None
 
 
+def listing_body(listing: Listing | ListingRow) -> str:
+    """The text searched and cut into snippets besides the title: description, tags, provider."""
+    return " ".join(p for p in (listing.description, " ".join(listing.tags or []), listing.organization.name) if p)
+
+
 def document_of(listing: Listing | ListingRow, vector: np.ndarray | None = None, terms: tuple[str, ...] | None = None) -> Document:
     organization = listing.organization
     published = listing.published_at
-    body = " ".join(p for p in (listing.description, " ".join(listing.tags or []), organization.name) if p)
     return Document(
         id=listing.id,
         title=listing.title,
-        body=body,
+        body=listing_body(listing),
         category=listing.category,
         subcategory=listing.subcategory,
         organization=organization.name,

@@ -6,7 +6,7 @@ archived, not past its last day), so a stale index can never show a closed or hi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,7 +33,7 @@ from marketplace.reference import (
     is_industry,
     is_region,
 )
-from marketplace.search.indexing import get_engine, is_on_offer
+from marketplace.search.indexing import get_engine, is_on_offer, listing_body
 from marketplace.search.models import SavedSearch
 from search import (
     MAX_QUERY_CHARS,
@@ -44,6 +44,7 @@ from search import (
     Hit,
     SearchRequest,
     SearchResult,
+    Stored,
 )
 from search.model import ANY
 
@@ -200,11 +201,17 @@ def run(session: Session, parsed: Parsed) -> SearchPage:
 
     if engine.backend.name != "elasticsearch":
         get_store().sync(session)  # the embedded meaning half reads the matcher's vectors
-    result = engine.search(parsed.request)
-    rows = {}
-    if result.ids:
-        query = select(Listing).options(joinedload(Listing.organization)).where(Listing.id.in_(result.ids))
-        rows = {row.id: row for row in session.scalars(query).unique()}
+    rows: dict[int, Listing] = {}
+
+    def texts(ids: Sequence[int]) -> dict[int, Stored]:
+        """The rows shown give the snippets' texts (no second read from the index)."""
+        wanted = [i for i in ids if i not in rows]
+        if wanted:
+            query = select(Listing).options(joinedload(Listing.organization)).where(Listing.id.in_(wanted))
+            rows.update((row.id, row) for row in session.scalars(query).unique())
+        return {i: Stored(i, rows[i].title, listing_body(rows[i])) for i in ids if i in rows}
+
+    result = engine.search(parsed.request, texts)
     items = []
     as_of = parsed.request.as_of
     for hit in result.hits:

@@ -10,7 +10,7 @@ when ``CI=true``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -405,6 +405,25 @@ def test_paging(engine: SearchEngine) -> None:
     assert search(engine, "融资担保", page=2, per_page=1).total == 2
     assert len(search(engine, "融资担保", page=2, per_page=1).ids) == 1
     assert search(engine, "融资担保", page=3, per_page=1).ids == []
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_snippets_from_the_callers_texts(engine: SearchEngine, sort: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts handed in by the caller (the rows it shows) make the snippets; the index's stored
+    texts are not read."""
+    asked: list[list[int]] = []
+
+    def texts(ids: Sequence[int]) -> dict[int, Stored]:
+        asked.append(list(ids))
+        return {i: Stored(i, f"融资担保 第{i}号", "现在的描述：融资担保服务") for i in ids if i != 7}
+
+    monkeypatch.setattr(engine.backend, "stored", lambda ids: pytest.fail("stored() read"))
+    result = engine.search(SearchRequest(text="融资担保", sort=sort, as_of=AS_OF), texts)
+    assert len(asked) == 1 and sorted(asked[0]) == [2, 7]
+    assert [h.id for h in result.hits] == [2]  # no text for 7: left out, as a document the index lost
+    assert result.total == 2
+    assert "".join(s.text for s in result.hits[0].title) == "融资担保 第2号"
+    assert [s.text for s in result.hits[0].snippet if s.hit] == ["融资担保"]
 
 
 # --- bad input ------------------------------------------------------------------------------------
