@@ -51,7 +51,7 @@ from elasticsearch.serializer import (
 from search import analysis
 from search.backends.base import BackendUnavailable, Stored
 from search.fusion import Candidate
-from search.model import PUBLISHED_BUCKETS, TERM_FACETS, Document
+from search.model import PUBLISHED_BUCKETS, Document
 from search.terms import Conditions, document_terms, price_bucket, published_since
 
 _NUMBERS = ("amount_min", "amount_max", "price")
@@ -74,7 +74,7 @@ _SORTS: dict[str, list[dict[str, Any]]] = {
 }
 _CHUNK = 1000  # documents per bulk request, ids per lookup
 _BULK_THREADS = 2  # bulk requests in flight during a reindex (the server indexes them in parallel)
-_FACET_SIZE = 10_000  # values per term facet: all of them (the SQL backend counts every value)
+_FACET_SIZE = 10_000  # values of the facets array counted: all of them, every facet's (the SQL backend counts every value)
 _MAX_WINDOW = 100_000  # deepest page (from + size; deeper: ValueError); the default is 10,000
 _MAX_KNN = 10_000  # Elasticsearch's limit on k and num_candidates
 _UNAVAILABLE_STATUS = (502, 503, 504)
@@ -211,23 +211,18 @@ _TOTAL = "__total"  # the aggregation counting the result set under every condit
 
 def _facet_aggs(names: Sequence[str], as_of: date) -> dict[str, Any]:
     """The aggregations counting the facets ``names``: one ``terms`` over the facets array for
-    the term fields and price bands (limited to their prefixes when not all are asked for), a
-    ``date_range`` of overlapping ranges for ``published``."""
+    the term fields and price bands, a ``date_range`` of overlapping ranges for ``published``.
+    The terms count every value of the array, also those of facets not asked for (the reader
+    keeps the prefixes it wants): limiting them with an ``include`` pattern cost more than the
+    values it left out (~1 ms of the server's CPU per count at 100k documents)."""
     aggs: dict[str, Any] = {}
-    arrayed = [n for n in names if n != "published"]
-    if arrayed:
-        counted: dict[str, Any] = {"field": _FACETS, "size": _FACET_SIZE}
-        if set(arrayed) != set(_ARRAYED):
-            counted["include"] = "(" + "|".join(re.escape(n) for n in sorted(arrayed)) + ")=.*"
-        aggs[_TERMS_AGG] = {"terms": counted}
+    if any(n != "published" for n in names):
+        aggs[_TERMS_AGG] = {"terms": {"field": _FACETS, "size": _FACET_SIZE}}
     if "published" in names:
         aggs["published"] = {"date_range": {"field": "published_on", "keyed": True, "ranges": [
             {"key": key, "from": published_since(key, as_of).isoformat()} for key, _low, _days in PUBLISHED_BUCKETS
         ]}}
     return aggs
-
-
-_ARRAYED = (*TERM_FACETS, "price")  # the facets counted from the facets array
 
 
 def _clause_key(clause: Mapping[str, Any]) -> bytes:
@@ -334,21 +329,24 @@ class _Counting:
 
     def facets(self, response: Mapping[str, Any]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
+        split: dict[tuple[str, ...], dict[str, dict[str, int]]] = {}  # path -> facet -> value -> count
         for name, paths in self.paths.items():
             if name == _TOTAL:
                 continue
             counts: dict[str, int] = {}
-            prefix = _facet_term(name, "")
             for path in paths:
                 buckets = self._at(response, path)["buckets"]
                 if name == "published":  # every bucket, zeros too (as the SQL backend)
-                    for key, b in buckets.items():
-                        counts[key] = counts.get(key, 0) + int(b["doc_count"])
-                    continue
-                for b in buckets:
-                    if b["key"].startswith(prefix) and b["doc_count"]:
-                        value = b["key"][len(prefix):]
-                        counts[value] = counts.get(value, 0) + int(b["doc_count"])
+                    found = {key: int(b["doc_count"]) for key, b in buckets.items()}
+                else:  # the terms of every facet: read once per aggregation
+                    if path not in split:
+                        split[path] = {}
+                        for b in buckets:
+                            field, _, value = b["key"].partition("=")
+                            split[path].setdefault(field, {})[value] = int(b["doc_count"])
+                    found = split[path].get(name, {})
+                for value, count in found.items():
+                    counts[value] = counts.get(value, 0) + count
             out[name] = counts
         return out
 
