@@ -156,7 +156,9 @@ def test_counting_with_filters_counts_each_document_once() -> None:
     response = {"aggregations": {
         "__all": {"doc_count": 3, "__terms": {"buckets": [{"key": "category=financing", "doc_count": 3},
                                                           {"key": "region=440300", "doc_count": 3}]},
-                  "published": {"buckets": {"7d": {"doc_count": 1}, "30d": {"doc_count": 2}}}},
+                  # Disjoint spans between the windows' starts (epoch ms), summed from the newest.
+                  "published": {"buckets": {"7d": {"from": 1.7801e12, "doc_count": 1},
+                                            "30d": {"from": 1.7781e12, "doc_count": 1}}}},
         # Every value is counted; only the prefix of the facet whose filter failed is read.
         category_miss: {"doc_count": 2, "__terms": {"buckets": [{"key": "category=policy", "doc_count": 2},
                                                                 {"key": "region=440100", "doc_count": 2}]}},
