@@ -211,11 +211,11 @@ class MatchingStore:
         return result
 
     def _newest(self, session: Session) -> Any:
-        stamps = [
-            session.scalar(select(func.max(model.updated_at)))
-            for model in (Listing, Need, Organization)
-        ]
-        stamps = [s for s in stamps if s is not None]
+        """The latest change to listings, needs or organizations (one statement: it runs before
+        every search and recommendation)."""
+        row = session.execute(select(*(select(func.max(model.updated_at)).scalar_subquery()
+                                       for model in (Listing, Need, Organization)))).one()
+        stamps = [s for s in row if s is not None]
         return max(stamps) if stamps else None
 
     def sync(self, session: Session) -> int:
