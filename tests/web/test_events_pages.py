@@ -109,6 +109,11 @@ def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, 
     assert "fits your “流动资金贷款”" in agenda  # why this partner: their offer meets the SME's request
     code = db.session.scalar(select(Participant.code).where(Participant.user_id == people["sme1"].id))
     assert code in agenda
+    assert "Check-in code:" in agenda and "Offers: 小微企业信用贷款" in agenda
+    client.get("/lang/zh")  # Chinese labels take a full-width colon, with no space after it
+    chinese = ok(client.get(f"/events/{event_id}/agenda"))
+    assert "签到码：" in chinese and "可提供：小微企业信用贷款" in chinese and "可提供:" not in chinese
+    client.get("/lang/en")
     ics = client.get(f"/events/{event_id}/agenda.ics")
     assert ics.mimetype == "text/calendar" and len(Calendar.from_ical(ics.data).walk("VEVENT")) == 2
     assert client.get(f"/events/{event_id}/agenda.pdf").data.startswith(b"%PDF")
