@@ -8,6 +8,7 @@ the matcher's encoder and, embedded, its in-process FAISS index.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -310,9 +311,13 @@ def catch_up() -> None:
 
 def warm_up(app: Any) -> threading.Thread:
     """Load, in a background thread, what the first search of a process would otherwise wait
-    for: the in-memory index of the embedded backend, the matcher's vectors and graph, the query
-    encoder and jieba (6-9 s at 100,000 listings). Failures are only logged: the first search
-    then loads what it needs itself."""
+    for: the in-memory index of the embedded backend, the matcher's postings, vectors and graph,
+    the query encoder and jieba (6-9 s at 100,000 listings). Failures are only logged: the first
+    search then loads what it needs itself.
+
+    What is loaded then lives as long as the process: it is moved out of the cyclic garbage
+    collector's generations (``gc.freeze``), whose full passes would otherwise walk it again and
+    again (at 100k listings ~0.5 s each, stalling whichever request set one off)."""
     from listings.services import today
 
     def run() -> None:
@@ -320,12 +325,16 @@ def warm_up(app: Any) -> threading.Thread:
         with app.app_context():
             try:
                 catch_up()
+                get_store().sync(db.session)
                 get_engine().search(SearchRequest(text="贷款 loan", as_of=today()))
                 log.info("search warmed up in %.1f s", time.perf_counter() - started)
             except Exception as exc:  # noqa: BLE001 - an optimisation only; searches load lazily
                 log.warning("search warm-up skipped: %s", exc)
+                return
             finally:
                 db.session.remove()
+        gc.collect()  # what the loading left behind goes first
+        gc.freeze()
 
     thread = threading.Thread(target=run, name="search-warm-up", daemon=True)
     app.extensions["search_warm_up"] = thread
