@@ -125,10 +125,10 @@ class SearchEngine:
         vector = vector_soon.result()
         if vector is None:
             return [], None
-        both = getattr(self.backend, "semantic_passing", None)
         if passing == base:  # no filter selected: every candidate passes
             found = self.backend.semantic(vector, base, self.semantic_k)
             return found, {c.id for c in found}
+        both = getattr(self.backend, "semantic_passing", None)
         if both is not None:
             return both(vector, base, self.semantic_k, passing)  # type: ignore[no-any-return]
         return self.backend.semantic(vector, base, self.semantic_k), None

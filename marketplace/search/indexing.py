@@ -12,7 +12,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -158,7 +158,8 @@ def get_engine() -> SearchEngine:
     return engine  # type: ignore[no-any-return]
 
 
-def _load(session: Session, ids: list[int]) -> dict[int, Listing]:
+def load_listings(session: Session, ids: Sequence[int]) -> dict[int, Listing]:
+    """Listings (with their organizations) by id; missing ids are left out."""
     rows = session.scalars(select(Listing).options(joinedload(Listing.organization)).where(Listing.id.in_(ids))).unique()
     return {row.id: row for row in rows}
 
@@ -202,7 +203,7 @@ def apply_pending(session: Session, limit: int = BATCH) -> tuple[int, str | None
         return 0, None
     backend = get_engine().backend
     ids = sorted({e.listing_id for e in entries})
-    rows = _load(session, ids)
+    rows = load_listings(session, ids)
     try:
         documents = _documents(session, [rows[i] for i in ids if i in rows], _needs_vectors(backend))
         if documents:

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from listings.categories import (
     CATEGORIES,
@@ -33,7 +33,7 @@ from marketplace.reference import (
     is_industry,
     is_region,
 )
-from marketplace.search.indexing import get_engine, is_on_offer, listing_body
+from marketplace.search.indexing import get_engine, is_on_offer, listing_body, load_listings
 from marketplace.search.models import SavedSearch
 from search import (
     MAX_QUERY_CHARS,
@@ -207,8 +207,7 @@ def run(session: Session, parsed: Parsed) -> SearchPage:
         """The rows shown give the snippets' texts (no second read from the index)."""
         wanted = [i for i in ids if i not in rows]
         if wanted:
-            query = select(Listing).options(joinedload(Listing.organization)).where(Listing.id.in_(wanted))
-            rows.update((row.id, row) for row in session.scalars(query).unique())
+            rows.update(load_listings(session, wanted))
         return {i: Stored(i, rows[i].title, listing_body(rows[i])) for i in ids if i in rows}
 
     result = engine.search(parsed.request, texts)
