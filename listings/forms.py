@@ -8,19 +8,16 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from listings.categories import (
@@ -33,14 +30,18 @@ from listings.categories import (
     SUBCATEGORY_LABELS,
     AttributeField,
 )
-from marketplace.forms import options
-from marketplace.organizations.forms import (
+from marketplace.bounds import MAX_CNY
+from marketplace.forms import (
+    BoundedDecimalField,
+    BoundedForm,
+    TagsField,
+    WanField,
+    WholeNumberField,
     cny_to_wan,
-    industry_choices,
-    parse_tags,
-    region_choices,
+    options,
     wan_to_cny,
 )
+from marketplace.organizations.forms import industry_choices, parse_tags, region_choices
 from marketplace.reference import size_class_name
 
 # Attribute keys shared by several categories (venue, documents_required) are one form field.
@@ -52,6 +53,7 @@ for _category, _specs in ATTRIBUTE_FIELDS.items():
         ATTRIBUTE_CATEGORIES.setdefault(_spec.key, []).append(_category)
 
 COMMON_LISTING_FIELDS = ("regions", "industries", "size_classes", "tags")
+ATTRIBUTE_INT_MAX = 1_000_000_000  # seats, visitors, days, m²
 # Form fields shown in 万元 and stored in whole CNY.
 WAN_FIELDS = {"amount_min_wan": "amount_min_cny", "amount_max_wan": "amount_max_cny", "amount_wan": "amount_cny"}
 
@@ -85,14 +87,14 @@ def categories_of(form_field: str, kind: str) -> list[str]:
     return shown
 
 
-class _PostingForm(FlaskForm):
+class _PostingForm(BoundedForm):
     kind = "listing"
     version = HiddenField()
     category = SelectField(_l("Category"), validators=[DataRequired()])
     subcategory = SelectField(_l("Subcategory"), validators=[Optional()], validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=10000)])
-    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=1500)], description=_l("Separated by commas."))
+    tags = TagsField(_l("Tags"), validators=[Optional(), Length(max=1500)], description=_l("Separated by commas."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +118,7 @@ class _PostingForm(FlaskForm):
             elif name in WAN_FIELDS:
                 self[name].data = cny_to_wan(getattr(posting, WAN_FIELDS[name]))
             elif name == "tags":
-                self.tags.data = ", ".join(posting.tags or [])
+                self.tags.process_data(posting.tags or [])
             elif name == "version":
                 self.version.data = str(posting.version)
             elif hasattr(posting, name) and name != "csrf_token":
@@ -156,7 +158,7 @@ class _PostingForm(FlaskForm):
 def _attribute_field(spec: AttributeField) -> Any:
     label = spec.label
     if spec.kind == "int":
-        return IntegerField(label, validators=[Optional(), NumberRange(min=0)])
+        return WholeNumberField(label, validators=[Optional()], high=ATTRIBUTE_INT_MAX)
     if spec.kind == "choice":
         return SelectField(label, choices=options([("", "—")] + list((spec.choices or {}).items())), validators=[Optional()])
     if spec.kind == "choices":
@@ -177,12 +179,12 @@ class ListingForm(_PostingForm):
         description=_l("None selected: every industry. A section covers all its divisions."),
     )
     size_classes = CheckboxesField(_l("Eligible enterprise sizes"), validators=[Optional()])
-    amount_min_wan = DecimalField(_l("Smallest amount (10,000 CNY)"), places=None, validators=[Optional(), NumberRange(min=0)])
-    amount_max_wan = DecimalField(_l("Largest amount (10,000 CNY)"), places=None, validators=[Optional(), NumberRange(min=0)])
-    term_months_max = IntegerField(_l("Longest term (months)"), validators=[Optional(), NumberRange(min=0, max=600)])
-    annual_rate_pct = DecimalField(_l("Annual rate from (%)"), places=None, validators=[Optional(), NumberRange(min=0, max=100)])
+    amount_min_wan = WanField(_l("Smallest amount (10,000 CNY)"), validators=[Optional()])
+    amount_max_wan = WanField(_l("Largest amount (10,000 CNY)"), validators=[Optional()])
+    term_months_max = WholeNumberField(_l("Longest term (months)"), validators=[Optional()], high=600)
+    annual_rate_pct = BoundedDecimalField(_l("Annual rate from (%)"), validators=[Optional()], high=100, digits=4)
     collateral_required = SelectField(_l("Collateral"), validators=[Optional()])
-    price_cny = IntegerField(_l("Price or fee (CNY)"), validators=[Optional(), NumberRange(min=0)])
+    price_cny = WholeNumberField(_l("Price or fee (CNY)"), validators=[Optional()], high=MAX_CNY)
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     deadline = DateField(_l("Deadline to apply or register"), validators=[Optional()])
@@ -226,8 +228,8 @@ class ListingForm(_PostingForm):
 
 class NeedForm(_PostingForm):
     kind = "need"
-    amount_wan = DecimalField(_l("Amount sought (10,000 CNY)"), places=None, validators=[Optional(), NumberRange(min=0)])
-    budget_cny = IntegerField(_l("Budget (CNY)"), validators=[Optional(), NumberRange(min=0)])
+    amount_wan = WanField(_l("Amount sought (10,000 CNY)"), validators=[Optional()])
+    budget_cny = WholeNumberField(_l("Budget (CNY)"), validators=[Optional()], high=MAX_CNY)
     region = SelectField(_l("Region"), validators=[Optional()], validate_choice=False,
                          description=_l("Empty: the organization's region."))
     needed_by = DateField(_l("Needed by"), validators=[Optional()])

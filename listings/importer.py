@@ -17,20 +17,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from listings import lifecycle
+from listings.lifecycle import transition_problem
 from listings.models import Listing, Need
+from listings.services import today
 from listings.validation import RECORD_TYPES, record_errors, type_schema
+from marketplace import bounds
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.organizations.models import Organization
 from marketplace.reference import classify, group_choices_for_industry, group_for_industry
 from marketplace.timeutil import utcnow
 
 BATCH_SIZE = 1000
+#: A record is a few kB; a longer line is refused without being held in memory.
+MAX_LINE_BYTES = 1024 * 1024
 PROGRESS_EVERY = 10_000
 MODELS: dict[str, Any] = {"organization": Organization, "listing": Listing, "need": Need}
 PLURALS = {"organization": "organizations", "listing": "listings", "need": "needs"}
@@ -110,11 +116,32 @@ class ImportReport:
 # --- reading --------------------------------------------------------------------------------
 
 
+def _lines(f: BinaryIO) -> Iterator[bytes | None]:
+    """The file's lines; None for a line longer than MAX_LINE_BYTES (read past, never held)."""
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield raw
+
+
 def _parsed_lines(path: Path, keep: Callable[[int], bool] | None = None) -> Iterator[tuple[int, Any, str]]:
-    """(line number, record, problem) for each non-blank line; ``problem`` is "" if it parsed."""
+    """(line number, record, problem) for each non-blank line; ``problem`` is "" if it parsed.
+
+    Parsing is bounded as for API bodies (:mod:`marketplace.bounds`): no NaN or Infinity, no
+    line longer than MAX_LINE_BYTES; values a record may not hold are reported by the check.
+    """
     with path.open("rb") as f:
-        for number, raw in enumerate(f, 1):
+        for number, raw in enumerate(_lines(f), 1):
             if keep is not None and not keep(number):
+                continue
+            if raw is None:
+                yield number, None, _("the line is longer than %(n)d bytes", n=MAX_LINE_BYTES)
                 continue
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
@@ -126,9 +153,13 @@ def _parsed_lines(path: Path, keep: Callable[[int], bool] | None = None) -> Iter
                 yield number, None, _("not UTF-8 text (byte %(position)d)", position=exc.start + 1)
                 continue
             try:
-                yield number, json.loads(text), ""
-            except json.JSONDecodeError as exc:
-                yield number, None, _("invalid JSON: %(reason)s (column %(column)d)", reason=exc.msg, column=exc.colno)
+                yield number, bounds.loads(text), ""
+            except bounds.MalformedJson as exc:
+                cause = exc.__cause__
+                if isinstance(cause, json.JSONDecodeError):
+                    yield number, None, _("invalid JSON: %(reason)s (column %(column)d)", reason=cause.msg, column=cause.colno)
+                else:
+                    yield number, None, _("invalid JSON: %(reason)s", reason=exc)
 
 
 # --- first pass: check everything -----------------------------------------------------------
@@ -153,6 +184,9 @@ class _FileIndex:
     org_kinds: dict[str, str | None] = field(default_factory=dict)
     credit_codes: dict[str, tuple[str, int]] = field(default_factory=dict)
     references: list[tuple[int, str, str]] = field(default_factory=list)
+    # Postings: external_id -> (line, status, expired), to check life-cycle changes of existing rows.
+    statuses: dict[str, dict[str, tuple[int, Any, bool]]] = field(default_factory=lambda: {"listing": {}, "need": {}})
+    today: str = field(default_factory=lambda: today().isoformat())
 
     def error(self, line: int, name: str, message: str) -> None:
         self.errors.append(LineError(line, name, message))
@@ -177,8 +211,13 @@ class _FileIndex:
                 if holder != external_id:
                     self.error(number, "credit_code", _("already used by organization %(id)s on line %(line)d",
                                                         id=holder, line=line))
-        elif isinstance(record.get("organization"), str):
-            self.references.append((number, kind, record["organization"]))
+        else:
+            if isinstance(record.get("organization"), str):
+                self.references.append((number, kind, record["organization"]))
+            status = record.get("status", "published")
+            until = next((record.get(f) for f in lifecycle.EXPIRY_FIELDS[kind] if record.get(f) is not None), None)
+            expired = isinstance(until, str) and until < self.today
+            self.statuses[kind][external_id] = (number, status, expired)
 
 
 def _existing_organizations(session: Session) -> dict[str, _Existing]:
@@ -203,6 +242,18 @@ def _check_against_database(session: Session, index: _FileIndex, existing: dict[
         holder = holders.get(code)
         if holder is not None and holder != external_id:
             index.error(number, "credit_code", _("already used by organization %(id)s in the database", id=holder))
+    # Existing postings change status by the same rules as everywhere (listings.lifecycle).
+    for kind, statuses in index.statuses.items():
+        if not statuses:
+            continue
+        model = MODELS[kind]
+        for external_id, current, archived_at in session.execute(select(model.external_id, model.status, model.archived_at)):
+            if external_id not in statuses:
+                continue
+            number, target, expired = statuses[external_id]
+            problem = transition_problem(current, target, archived=archived_at is not None, expired=expired)
+            if problem:
+                index.error(number, "status", problem[1])
     # An SME that stops being one must not keep needs in the database that the file leaves with it.
     demoted = {existing[ext].id: ext for ext, kind in index.org_kinds.items()
                if ext in existing and existing[ext].kind == "sme" and kind not in (None, "sme")}
@@ -220,6 +271,11 @@ def _check_file(session: Session, path: Path, progress: Progress | None) -> tupl
         index.records += 1
         if problem:
             index.error(number, "", problem)
+            continue
+        unbounded = bounds.json_problems(record)
+        for where, message in unbounded.items():
+            index.error(number, where, message)
+        if unbounded:
             continue
         for error in record_errors(record):
             index.error(number, error.field, error.message)

@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session
 
 from listings.categories import CATEGORIES, SIZE_CLASS_KEYS, SUBCATEGORY_LABELS
 from listings.models import Listing, Need
+from marketplace.bounds import MAX_CNY, OutOfBounds, parse_int
 from marketplace.organizations.models import Organization
 from marketplace.reference import PROVINCE, is_industry, is_region
 
 LISTING_SORTS = ("newest", "deadline", "amount", "price", "title")
 NEED_SORTS = ("newest", "needed_by", "amount", "budget")
 MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_QUERY_LENGTH = 200
 
 
 @dataclass
@@ -57,19 +60,15 @@ class Filters:
                 return ""
             return value
 
-        def number(name: str, low: int = 0, high: int | None = None) -> int | None:
+        def number(name: str, low: int = 0, high: int = MAX_CNY) -> int | None:
             raw = (args.get(name) or "").strip()
             if not raw:
                 return None
             try:
-                value = int(raw)
-            except ValueError:
+                return parse_int(raw, low=low, high=high)
+            except OutOfBounds:
                 f.ignored.append(name)
                 return None
-            if value < low or (high is not None and value > high):
-                f.ignored.append(name)
-                return None
-            return value
 
         def day(name: str) -> date | None:
             raw = (args.get(name) or "").strip()
@@ -81,7 +80,10 @@ class Filters:
                 f.ignored.append(name)
                 return None
 
-        f.q = (args.get("q") or "").strip()[:200]
+        f.q = (args.get("q") or "").strip()
+        if len(f.q) > MAX_QUERY_LENGTH:
+            f.ignored.append("q")
+            f.q = f.q[:MAX_QUERY_LENGTH]
         f.category = text("category", lambda v: v in CATEGORIES)
         f.subcategory = text(
             "subcategory", lambda v: any(v in subs for subs in SUBCATEGORY_LABELS.values())
@@ -95,7 +97,7 @@ class Filters:
         f.starts_before = day("starts_before")
         f.verified = (args.get("verified") or "") in ("1", "true", "on")
         f.sort = text("sort", lambda v: v in sorts) or "newest"
-        f.page = number("page", low=1) or 1
+        f.page = number("page", low=1, high=MAX_PAGE) or 1
         f.per_page = number("per_page", low=1, high=MAX_PER_PAGE) or 20
         return f
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from listings import lifecycle
 from listings.models import Listing, Need, new_external_id
 from listings.validation import FieldError, domain_errors, schema_errors, type_schema
 from marketplace.accounts.models import User
@@ -171,13 +172,18 @@ def update(
     require_editor(posting, user)
     _require_version(posting, expected_version)
     current = {k: getattr(posting, k) for k in FIELDS[kind_of(posting)]}
-    values = validate(kind_of(posting), {**current, **data})
+    kind = kind_of(posting)
+    values = validate(kind, {**current, **data})
+    status_changes = values["status"] != posting.status
+    if status_changes:  # checked before anything changes: a refused request leaves the row as it was
+        lifecycle.check_transition(kind, posting.status, values["status"], archived=posting.is_archived,
+                                   expired=lifecycle.is_expired(kind, values, today()), values=values)
     for key, value in values.items():
         if key == "status":
             continue
         if getattr(posting, key) != value:
             setattr(posting, key, value)
-    if values["status"] != posting.status:
+    if status_changes:
         _set_status(posting, values["status"])
     session.flush()
     _reindex(session, posting)
@@ -199,11 +205,18 @@ def _set_status(posting: Posting, status: str) -> None:
     posting.status = status
 
 
+def _check_transition(posting: Posting, target: str) -> None:
+    kind = kind_of(posting)
+    lifecycle.check_transition(kind, posting.status, target, archived=posting.is_archived,
+                               expired=lifecycle.is_expired(kind, posting, today()), values=posting)
+
+
 def publish(session: Session, posting: Posting, user: User, *, expected_version: int | None = None) -> None:
+    """Publish a draft (or a closed posting). Raises Conflict when archived, ValidationFailed
+    when a field breaks a rule or its date has passed."""
     require_editor(posting, user)
     _require_version(posting, expected_version)
-    if posting.is_archived:
-        raise Conflict(_("Restore it from the archive first."))
+    _check_transition(posting, "published")
     validate(kind_of(posting), {k: getattr(posting, k) for k in FIELDS[kind_of(posting)]})
     _set_status(posting, "published")
     session.flush()
@@ -215,6 +228,7 @@ def close(session: Session, posting: Posting, user: User, *, expected_version: i
     _require_version(posting, expected_version)
     if posting.status == "closed":
         return
+    _check_transition(posting, "closed")
     _set_status(posting, "closed")
     session.flush()
     _reindex(session, posting)
@@ -226,13 +240,7 @@ def reopen(session: Session, posting: Posting, user: User, *, expected_version: 
     _require_version(posting, expected_version)
     if posting.status != "closed":
         raise Conflict(_("Only a closed posting can be re-opened."))
-    if posting.is_archived:
-        raise Conflict(_("Restore it from the archive first."))
-    if posting.is_expired(today()):
-        raise ValidationFailed(
-            _("Its deadline has passed: change the dates before re-opening it."),
-            fields={"deadline": [_("The deadline has passed.")]},
-        )
+    _check_transition(posting, "published")
     _set_status(posting, "published")
     session.flush()
     _reindex(session, posting)
@@ -258,6 +266,9 @@ def restore(session: Session, posting: Posting, user: User) -> None:
 def duplicate(session: Session, posting: Posting, user: User) -> Posting:
     """A draft copy (same fields, a new external id) to adapt and publish."""
     require_editor(posting, user)
+    if posting.is_hidden:
+        # A copy would put content a moderator took down back on the marketplace.
+        raise Conflict(_("A posting hidden by a moderator cannot be copied. Edit it instead; a moderator reviews it."))
     kind = kind_of(posting)
     data = {k: getattr(posting, k) for k in FIELDS[kind] if k != "status"}
     data["title"] = _("Copy of %(title)s", title=posting.title)[:200]

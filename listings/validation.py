@@ -24,9 +24,11 @@ from typing import Any
 
 import fastjsonschema
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator, FormatChecker
 
 from listings.categories import ATTRIBUTE_FIELDS
+from marketplace.bounds import text_problem
 from marketplace.reference import (
     InvalidCreditCode,
     is_industry,
@@ -113,11 +115,65 @@ def schema_errors(record: Any, record_type: str | None = None) -> list[FieldErro
                 errors.append(FieldError(f"{field}.{name}" if field else name, "unknown field"))
             continue
         elif error.validator == "format":
-            message = f"{error.instance!r} is not a valid {error.validator_value} (YYYY-MM-DD)"
+            message = f"{_shown(error.instance)} is not a valid {error.validator_value} (YYYY-MM-DD)"
         else:
-            message = error.message
+            message = _schema_message(error)
         errors.append(FieldError(field, message))
     return errors or [FieldError("", "does not match the records schema")]
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in a message, cut short: messages never echo a whole (hostile) input."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+_TYPE_NAMES = {"string": _l("a text"), "integer": _l("a whole number"), "number": _l("a number"),
+               "boolean": _l("true or false"), "array": _l("a list"), "object": _l("an object"), "null": "null"}
+
+
+def _pattern_message(pattern: str) -> str:
+    if pattern == "^[a-z][a-z0-9_]*$":
+        return _("must be snake_case: lower-case letters, digits and _, starting with a letter")
+    if pattern.startswith("^https?://"):
+        return _("must be an http:// or https:// address")
+    if pattern == "^[0-9]{6}$":
+        return _("must be a six-digit GB/T 2260 region code")
+    if pattern.startswith("^[A-T]"):
+        return _("must be a GB/T 4754 section letter, optionally with a two-digit division (C39)")
+    return _("is not in the expected form")
+
+
+def _schema_message(error: Any) -> str:
+    """A message for one JSON Schema error that names the limit and never repeats the value."""
+    rule, limit = error.validator, error.validator_value
+    if rule == "maxLength":
+        return _("at most %(n)d characters (this has %(length)d)", n=limit, length=len(error.instance))
+    if rule == "minLength":
+        return _("must not be empty")
+    if rule == "maxItems":
+        return _("at most %(n)d items (this has %(count)d)", n=limit, count=len(error.instance))
+    if rule == "maxProperties":
+        return _("at most %(n)d fields (this has %(count)d)", n=limit, count=len(error.instance))
+    if rule == "uniqueItems":
+        return _("holds the same value more than once")
+    if rule in ("maximum", "exclusiveMaximum"):
+        return _("must be at most %(n)s", n=f"{limit:,}")
+    if rule in ("minimum", "exclusiveMinimum"):
+        return _("must be at least %(n)s", n=f"{limit:,}")
+    if rule == "type":
+        kinds = limit if isinstance(limit, list) else [limit]
+        return _("must be %(kind)s", kind=" / ".join(str(_TYPE_NAMES.get(k, k)) for k in kinds))
+    if rule in ("enum", "const"):
+        values = limit if rule == "enum" else [limit]
+        return _("must be one of %(values)s", values=", ".join(str(v) for v in values))
+    if rule == "pattern":
+        return _pattern_message(limit)
+    if rule == "propertyNames":
+        return _("the field name %(name)s is not allowed: snake_case, at most 40 characters", name=_shown(error.instance))
+    if rule == "anyOf":
+        return _("must be a text (at most 2,000 characters), a finite number, true/false, or a list of at most 50 of them")
+    return error.message if len(error.message) <= 200 else error.message[:200] + "…"
 
 
 def _codes(errors: list[FieldError], field: str, values: Any, known: Callable[[str], bool], what: str) -> None:
@@ -151,9 +207,41 @@ def _attribute_errors(category: str, attributes: Mapping[str, Any]) -> list[Fiel
     return errors
 
 
+# Texts of each record type: (field, longest, multi-line, must show something). Lists of texts
+# (tags) and the texts inside ``attributes`` are single lines.
+TEXT_FIELDS: dict[str, tuple[tuple[str, int, bool, bool], ...]] = {
+    "organization": (("name", 200, False, True), ("description", 5000, True, False), ("website", 300, False, False)),
+    "listing": (("title", 200, False, True), ("description", 10000, True, True)),
+    "need": (("title", 200, False, True), ("description", 10000, True, True)),
+}
+
+
+def text_errors(record_type: str, data: Mapping[str, Any]) -> list[FieldError]:
+    """Control characters, line breaks in single-line texts, texts that show nothing, in every
+    text of a record (tags and attribute texts included)."""
+    errors: list[FieldError] = []
+    for name, longest, multiline, required in TEXT_FIELDS[record_type]:
+        value = data.get(name)
+        if isinstance(value, str):
+            problem = text_problem(value, max_length=longest, multiline=multiline, required=required)
+            if problem:
+                errors.append(FieldError(name, problem))
+    for i, tag in enumerate(data.get("tags") or ()):
+        problem = isinstance(tag, str) and text_problem(tag, max_length=50, required=True)
+        if problem:
+            errors.append(FieldError(f"tags[{i}]", problem))
+    for key, value in (data.get("attributes") or {}).items():
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            problem = isinstance(item, str) and text_problem(item)
+            if problem:
+                errors.append(FieldError(f"attributes.{key}" + (f"[{i}]" if i is not None else ""), problem))
+    return errors
+
+
 def domain_errors(record_type: str, data: Mapping[str, Any]) -> list[FieldError]:
     """Rules beyond the schema, for a record (or form data) that already has the right types."""
-    errors: list[FieldError] = []
+    errors: list[FieldError] = text_errors(record_type, data)
     if record_type == "organization":
         if data.get("credit_code"):
             try:

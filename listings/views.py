@@ -23,6 +23,7 @@ from listings.forms import (
     subcategory_choices,
 )
 from listings.models import Listing, Need
+from marketplace.bounds import record_id
 from marketplace.errors import Conflict, DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import attach_errors, options
@@ -207,7 +208,7 @@ def act(plural: str, posting_id: int, action: str) -> ResponseReturnValue:
     services.require_editor(posting, current_user)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    version = request.form.get("version", type=int)
+    version = request.form.get("version", type=record_id)
     target = posting
     try:
         if action == "duplicate":

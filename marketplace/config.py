@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,10 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # As the session cookie (and Secure per request over HTTPS: accounts/http.py).
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        # The longest a session lives (accounts/sessions.py ABSOLUTE_LIFETIME).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "TRUST_PROXY": _flag("TRUST_PROXY", False),
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

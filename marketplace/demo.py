@@ -122,7 +122,7 @@ def load(session: Session) -> list[tuple[str, str, str]]:
             session.add(organization)
             session.flush()
         profile = {k: v for k, v in fields.items() if k not in ("external_id", "kind")}
-        organizations.update_profile(session, organization, profile)
+        organizations.update_profile(session, organization, profile, actor=None)
         organization.verification_status = status
         user = accounts.find_user_by_email(session, email)
         if user is None:

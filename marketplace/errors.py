@@ -47,3 +47,10 @@ class InvalidCredentials(DomainError):
 class InvalidToken(DomainError):
     code = "invalid_token"
     status = 400
+
+
+class BadInput(DomainError):
+    """A request carried a value no field accepts (a control character, an oversized number)."""
+
+    code = "bad_request"
+    status = 400

@@ -1,7 +1,7 @@
 """Imports every model so that the metadata holds the whole schema."""
 
 from listings.models import Listing, Need  # noqa: F401,E402
-from marketplace.accounts.models import ApiToken, User  # noqa: F401
+from marketplace.accounts.models import ApiToken, SignupRequest, User, UserSession  # noqa: F401
 from marketplace.events.models import (  # noqa: F401
     Event,
     EventSlot,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
+from marketplace.bounds import MAX_ID
 from marketplace.config import PROJECT_ROOT
 from marketplace.extensions import (
     babel,
@@ -79,6 +82,9 @@ def init_security(app: Flask) -> None:
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = _SessionInterface()
+    from marketplace import edge
+
+    edge.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     talisman.init_app(
@@ -93,13 +99,14 @@ def init_security(app: Flask) -> None:
 
 
 def init_auth(app: Flask) -> None:
-    from marketplace.accounts.services import load_user_from_session_id
+    from marketplace.accounts import http as account_http
 
+    account_http.init_app(app)  # before Flask-Login: its after-request hooks must run after Flask-Login's
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_from_session_id)
+    login_manager.user_loader(account_http.load_user)
 
     from flask_babel import lazy_gettext as _l
 
@@ -123,7 +130,17 @@ def init_search(app: Flask) -> None:
         warm_up(app)
 
 
+class _BoundedInteger(IntegerConverter):
+    """``<int:...>`` in every route: ids beyond the id columns' range match no route (a 404),
+    instead of reaching the database as an integer it cannot compare."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = _BoundedInteger
     from listings.views import bp as listings_bp
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp

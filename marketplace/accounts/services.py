@@ -1,12 +1,14 @@
 """Account rules: sign-up, authentication, password change and reset.
 
 Services flush but never commit; the view (or CLI command) that called them commits once.
+Sign-up through a confirmation e-mail is in ``signups``, server-side sessions in ``sessions``.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -14,11 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from marketplace.accounts.models import User, new_session_nonce
+from marketplace.accounts import sessions, tokens
+from marketplace.accounts.models import User
+from marketplace.bounds import text_problem
 from marketplace.errors import InvalidCredentials, InvalidToken, ValidationFailed
-from marketplace.extensions import db
 from marketplace.mail import services as mail
-from marketplace.organizations.models import Membership, Organization
+from marketplace.organizations.services import create_organization
 from marketplace.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -55,26 +58,53 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
-def create_user(
-    session: Session, *, email: str, password: str, display_name: str, is_admin: bool = False
-) -> User:
-    """Create an account. Raises ValidationFailed for a taken e-mail or a weak password."""
-    email = normalize_email(email)
+def ensure_email_free(session: Session, email: str) -> None:
+    """Raises ValidationFailed (field ``email``) if an account already has this address."""
     if find_user_by_email(session, email) is not None:
         raise ValidationFailed(
             _("This e-mail address is already registered."),
             fields={"email": [_("This e-mail address is already registered.")]},
         )
-    check_password_rules(password)
+
+
+def check_display_name(name: str) -> None:
+    """Raises ValidationFailed (field ``display_name``) unless ``name`` is one line of at most 100
+    characters (empty is allowed: the e-mail's name is used then)."""
+    problem = text_problem(name.strip(), max_length=100)
+    if problem:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"display_name": [problem]})
+
+
+def add_user(
+    session: Session, *, email: str, password_hash: str, display_name: str, is_admin: bool = False
+) -> User:
+    """Insert an account whose password is already hashed (a confirmed sign-up request).
+
+    The caller has checked the address (``ensure_email_free``) and the password rules.
+    """
+    email = normalize_email(email)
     user = User(
         email=email,
         display_name=display_name.strip() or email.split("@")[0],
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         is_admin=is_admin,
     )
     session.add(user)
     session.flush()
     return user
+
+
+def create_user(
+    session: Session, *, email: str, password: str, display_name: str, is_admin: bool = False
+) -> User:
+    """Create an account. Raises ValidationFailed for a taken e-mail, a weak password or a
+    display name that is not one line of at most 100 characters."""
+    ensure_email_free(session, email)
+    check_password_rules(password)
+    check_display_name(display_name)
+    return add_user(
+        session, email=email, password_hash=hash_password(password), display_name=display_name, is_admin=is_admin
+    )
 
 
 def sign_up(
@@ -86,12 +116,13 @@ def sign_up(
     organization_name: str,
     kind: str,
 ) -> User:
-    """Create an account together with its organization, the new user being its owner."""
+    """Create an account together with its organization, the new user being its owner.
+
+    Raises ValidationFailed for a taken e-mail or a weak password. The web sign-up confirms the
+    address first (``signups``); the CLI, the demo data and tests call this directly.
+    """
     user = create_user(session, email=email, password=password, display_name=display_name)
-    organization = Organization(name=organization_name.strip(), kind=kind)
-    session.add(organization)
-    session.add(Membership(organization=organization, user=user, role="owner"))
-    session.flush()
+    create_organization(session, user, name=organization_name, kind=kind)
     return user
 
 
@@ -108,20 +139,62 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 
 def set_password(user: User, new_password: str, field: str = "password") -> None:
-    """Replace the password and end every session of this user (a new session nonce)."""
+    """Replace the password. Raises ValidationFailed naming ``field`` if it breaks a rule.
+
+    Sessions and tokens are left alone: ``change_password`` and ``reset_password`` decide.
+    """
     check_password_rules(new_password, field)
     user.password_hash = hash_password(new_password)
-    user.session_nonce = new_session_nonce()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Raises ValidationFailed if ``current_password`` is wrong or the new one breaks a rule."""
+@dataclass(frozen=True)
+class PasswordChanged:
+    """What a password change or reset did besides changing the password."""
+
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def change_password(
+    session: Session, user: User, current_password: str, new_password: str, *, revoke_tokens: bool = True
+) -> PasswordChanged:
+    """The user, knowing the current password, chooses a new one.
+
+    Every other session of the user ends (the one ``user`` was loaded with stays); with
+    ``revoke_tokens`` every API token is revoked too. Raises ValidationFailed if
+    ``current_password`` is wrong or the new one breaks a rule.
+    """
     if not check_password_hash(user.password_hash, current_password):
         raise ValidationFailed(
             _("The current password is wrong."),
             fields={"current_password": [_("The current password is wrong.")]},
         )
     set_password(user, new_password, field="new_password")
+    ended = sessions.end_others(session, user)
+    revoked = tokens.revoke_all(session, user) if revoke_tokens else 0
+    return PasswordChanged(sessions_ended=ended, tokens_revoked=revoked)
+
+
+def reset_password(session: Session, user: User, new_password: str, *, forgot_link: str) -> PasswordChanged:
+    """A new password through an e-mailed reset link: whoever had the account may not be its owner.
+
+    Ends every session of the user, revokes every API token, and e-mails the user what was done
+    (``forgot_link``: where to reset again if it was not them). Raises ValidationFailed if the
+    password breaks a rule.
+    """
+    set_password(user, new_password)
+    ended = sessions.end_all(session, user)
+    revoked = tokens.revoke_all(session, user)
+    body = _(
+        "Hello %(name)s,\n\nThe password of your account was reset with a link sent to this address. "
+        "Every session of the account has been logged out. %(tokens)s\n\n"
+        "If you did not do this, reset the password again at once: %(link)s",
+        name=user.display_name,
+        tokens=tokens.revoked_message(revoked),
+        link=forgot_link,
+    )
+    mail.enqueue(session, user.email, _("Your password has been reset"), body)
+    return PasswordChanged(sessions_ended=ended, tokens_revoked=revoked)
 
 
 def _password_fingerprint(user: User) -> str:
@@ -164,14 +237,3 @@ def request_password_reset(
         link=link,
     )
     mail.enqueue(session, user.email, _("Reset your password"), body)
-
-
-def load_user_from_session_id(session_id: str) -> User | None:
-    """Flask-Login's user loader: ``"<id>:<nonce>"`` must match the stored nonce."""
-    user_id, _sep, nonce = session_id.partition(":")
-    if not user_id.isdigit() or not nonce:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_nonce != nonce:
-        return None
-    return user

@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import ApiToken, User
@@ -73,6 +73,28 @@ def revoke(session: Session, user: User, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
         session.flush()
     return token
+
+
+def revoke_all(session: Session, user: User) -> int:
+    """Revoke every active token of ``user`` (a password reset, or a change that asks for it);
+    returns how many were revoked."""
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()),
+        execution_options={"synchronize_session": "fetch"},
+    ).rowcount
+    session.flush()
+    return int(revoked or 0)
+
+
+def revoked_message(count: int) -> str:
+    """A sentence saying how many API tokens were revoked (for messages and e-mails)."""
+    if count == 0:
+        return _("You had no API tokens to revoke.")
+    if count == 1:
+        return _("Your API token has been revoked.")
+    return _("Your %(n)d API tokens have been revoked.", n=count)
 
 
 def _aware(moment: datetime) -> datetime:

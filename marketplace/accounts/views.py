@@ -16,18 +16,21 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts import services, tokens
+from marketplace.accounts import services, sessions, signups, tokens
 from marketplace.accounts.forms import (
     AccountForm,
     ChangePasswordForm,
+    ConfirmSignupForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
     SignupForm,
 )
-from marketplace.accounts.models import ApiToken
+from marketplace.accounts.models import ApiToken, UserSession
 from marketplace.errors import (
+    Conflict,
     DomainError,
     InvalidCredentials,
     InvalidToken,
@@ -52,17 +55,45 @@ def _safe_next(default: str) -> str:
 
 
 def _start_session(user: services.User, remember: bool = False) -> None:
-    """A fresh session at login: nothing from before survives except the language choice."""
+    """A fresh session at login: a new server-side session (this browser's previous one ends),
+    and nothing from the old cookie survives except the language choice. The caller commits."""
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        sessions.end_current(db.session, current_user._get_current_object())
     session.clear()
     if lang:
         session["lang"] = lang
+    sessions.start(db.session, user, remember=remember, user_agent=request.user_agent.string)
     login_user(user, remember=remember)
 
 
+def _end_session() -> None:
+    """Forget the signed-in user in this browser (the session cookie and the remember cookie),
+    keeping the language choice."""
+    lang = session.get("lang")
+    logout_user()
+    # Flask-Login deletes the remember cookie after the request when this mark is left in.
+    remember = session.get("_remember")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    if remember:
+        session["_remember"] = remember
+
+
+def _signup_links() -> signups.SignupLinks:
+    return signups.SignupLinks(
+        confirm=lambda token: url_for("accounts.confirm_signup", token=token, _external=True),
+        login=url_for("accounts.login", _external=True),
+        forgot_password=url_for("accounts.forgot_password", _external=True),
+    )
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def signup() -> ResponseReturnValue:
-    """Sign up with a new organization, or (``?invitation=TOKEN``) to join an existing one."""
+    """Sign up with a new organization (confirmed by e-mail), or (``?invitation=TOKEN``) join an
+    existing one at once: the invitation e-mail already proved the address."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     invitation = None
@@ -77,35 +108,64 @@ def signup() -> ResponseReturnValue:
     if invitation:
         form.for_invitation()
     if form.validate_on_submit():
+        fields = {
+            "email": form.email.data or "",
+            "password": form.password.data or "",
+            "display_name": form.display_name.data or "",
+        }
         try:
-            fields = {
-                "email": form.email.data or "",
-                "password": form.password.data or "",
-                "display_name": form.display_name.data or "",
-            }
             if invitation:
                 user = services.create_user(db.session, **fields)
                 organizations.accept_invitation(db.session, token, user)
             else:
-                user = services.sign_up(
+                signups.request_signup(
                     db.session,
                     **fields,
                     organization_name=form.organization_name.data or "",
                     kind=form.kind.data or "",
+                    links=_signup_links(),
                 )
         except DomainError as exc:
             db.session.rollback()
             attach_errors(form, exc.fields or {"email": [exc.message]})
         else:
-            db.session.commit()
+            if invitation is None:
+                db.session.commit()
+                deliver_after_commit()
+                # The same page whether or not the address has an account.
+                return render_template(
+                    "accounts/signup_sent.html",
+                    email=services.normalize_email(fields["email"]),
+                    mail_to_log=not current_app.config.get("SMTP_HOST"),
+                )
             _start_session(user)
-            organization_id = user.memberships[0].organization_id
-            if invitation:
-                flash(_("Welcome! You have joined %(org)s.", org=invitation.organization.name), "success")
-                return redirect(url_for("organizations.profile", org_id=organization_id))
-            flash(_("Welcome! Complete your organization's profile."), "success")
-            return redirect(url_for("organizations.edit", org_id=organization_id))
+            db.session.commit()
+            flash(_("Welcome! You have joined %(org)s.", org=invitation.organization.name), "success")
+            return redirect(url_for("organizations.profile", org_id=invitation.organization_id))
     return render_template("accounts/signup.html", form=form, invitation=invitation)
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str) -> ResponseReturnValue:
+    """The link of the confirmation e-mail: GET shows a button (mail scanners fetch links), POST
+    creates the account and its organization and logs in."""
+    try:
+        pending = signups.request_for_token(db.session, token)
+    except InvalidToken as exc:
+        return render_template("accounts/signup_confirm.html", problem=exc.message), exc.status
+    form = ConfirmSignupForm()
+    if form.validate_on_submit():
+        try:
+            user = signups.confirm_signup(db.session, token)
+            _start_session(user)
+            db.session.commit()
+        except (Conflict, IntegrityError) as exc:  # the address got an account meanwhile
+            db.session.rollback()
+            problem = exc.message if isinstance(exc, Conflict) else signups.already_registered()
+            return render_template("accounts/signup_confirm.html", problem=problem, registered=True), 409
+        flash(_("Welcome! Complete your organization's profile."), "success")
+        return redirect(url_for("organizations.edit", org_id=user.memberships[0].organization_id))
+    return render_template("accounts/signup_confirm.html", form=form, pending=pending)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -119,19 +179,19 @@ def login() -> ResponseReturnValue:
             db.session.rollback()
             form.form_errors.append(str(exc.message))
         else:
-            db.session.commit()
             _start_session(user, remember=bool(form.remember.data))
+            db.session.commit()
             return redirect(_safe_next(url_for("main.index")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    """End the session on the server too: copies of its cookies stop working."""
+    if current_user.is_authenticated:
+        sessions.end_current(db.session, current_user._get_current_object())
+        db.session.commit()
+    _end_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -166,13 +226,25 @@ def reset_password(token: str) -> ResponseReturnValue:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data or "")
+            done = services.reset_password(
+                db.session,
+                user,
+                form.password.data or "",
+                forgot_link=url_for("accounts.forgot_password", _external=True),
+            )
         except ValidationFailed as exc:
             db.session.rollback()
             attach_errors(form, exc.fields)
         else:
             db.session.commit()
-            flash(_("Your password has been changed. Please log in."), "success")
+            deliver_after_commit()
+            if current_user.is_authenticated and current_user.id == user.id:
+                _end_session()
+            flash(
+                _("Your password has been changed and every session of your account has been logged out. Please log in."),
+                "success",
+            )
+            flash(tokens.revoked_message(done.tokens_revoked), "info")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
@@ -190,18 +262,27 @@ def account() -> ResponseReturnValue:
         flash(_("Your account has been saved."), "success")
         return redirect(url_for("accounts.account"))
     if request.method == "POST" and "password-new_password" in request.form and password_form.validate():
+        user = current_user._get_current_object()
         try:
-            services.change_password(
-                current_user, password_form.current_password.data or "", password_form.new_password.data or ""
+            done = services.change_password(
+                db.session,
+                user,
+                password_form.current_password.data or "",
+                password_form.new_password.data or "",
+                revoke_tokens=bool(password_form.revoke_tokens.data),
             )
         except ValidationFailed as exc:
             db.session.rollback()
             attach_errors(password_form, exc.fields)
         else:
+            # This session continues under a new key.
+            _start_session(user, remember=bool(user.current_session and user.current_session.remember))
             db.session.commit()
-            # The new session nonce logged out every other session; renew this one.
-            _start_session(current_user._get_current_object())
             flash(_("Your password has been changed. Your other sessions have been logged out."), "success")
+            if password_form.revoke_tokens.data:
+                flash(tokens.revoked_message(done.tokens_revoked), "info")
+            else:
+                flash(_("Your API tokens still work."), "info")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, password_form=password_form)
 
@@ -248,3 +329,44 @@ def revoke_api_token(token_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(_("The token %(name)s has been revoked.", name=token.name), "success")
     return redirect(url_for("accounts.account") + "#api-tokens")
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+@bp.app_template_global("account_sessions")
+def _account_sessions() -> list[UserSession]:
+    """The signed-in user's live sessions (the account page lists them)."""
+    if not current_user.is_authenticated:
+        return []
+    return sessions.active(db.session, current_user)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> ResponseReturnValue:
+    """End one of the user's sessions (404 for anyone else's); ending this one logs out."""
+    user = current_user._get_current_object()
+    this_one = user.current_session is not None and user.current_session.id == session_id
+    try:
+        sessions.end(db.session, user, session_id)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    if this_one:
+        _end_session()
+        flash(_("You have logged out."), "info")
+        return redirect(url_for("main.index"))
+    flash(_("The session has been ended."), "success")
+    return redirect(url_for("accounts.account") + "#sessions")
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions() -> ResponseReturnValue:
+    """Log out everywhere else: every session of the user but this one ends."""
+    ended = sessions.end_others(db.session, current_user._get_current_object())
+    db.session.commit()
+    flash(_("Sessions ended on other devices: %(n)d.", n=ended), "success")
+    return redirect(url_for("accounts.account") + "#sessions")

@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -22,7 +21,7 @@ from listings.services import today
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import attach_errors, options
+from marketplace.forms import BoundedForm, attach_errors, options
 from marketplace.mail.models import OutboxMessage
 from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations import services
@@ -44,7 +43,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BoundedForm):
     status = SelectField(_l("Status"), choices=options(list(VERIFICATION_LABELS.items())))
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
 

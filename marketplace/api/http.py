@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from marketplace import bounds
 from marketplace.api.errors import ApiError
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.extensions import db
@@ -18,25 +18,36 @@ from marketplace.extensions import db
 TRUE, FALSE = ("1", "true"), ("0", "false", "")
 
 
-def _no_constants(name: str) -> NoReturn:
-    raise ValueError(name)
+#: The largest JSON body the API reads (records are a few kB; imports of files use the CLI).
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object; an empty body is ``{}``.
 
-    Raises ApiError 400 for malformed JSON or a body that is not an object (and werkzeug's 413
-    for a body larger than MAX_CONTENT_LENGTH).
+    Bounded: at most MAX_BODY_BYTES (413 beyond), no NaN/Infinity, nesting, sizes, numbers
+    and texts within :func:`marketplace.bounds.json_problems`. Raises ApiError 400 for
+    malformed JSON or a body that is not an object, ValidationFailed naming every refused
+    value by its path.
     """
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", _("The request body is larger than the server accepts."))
     raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "payload_too_large", _("The request body is larger than the server accepts."))
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw, parse_constant=_no_constants)  # no NaN or Infinity
-    except ValueError as exc:  # includes bad UTF-8
+        data = bounds.loads(raw)
+    except bounds.MalformedJson as exc:
         raise ApiError(400, "malformed_json", _("The body is not valid JSON: %(error)s", error=exc)) from exc
     if not isinstance(data, dict):
         raise ApiError(400, "malformed_json", _("The body must be a JSON object."))
+    problems = bounds.json_problems(data)
+    if problems:
+        raise ValidationFailed(
+            _("Please correct the marked fields."), fields={path: [message] for path, message in problems.items()}
+        )
     return data
 
 
@@ -46,8 +57,14 @@ def bad_parameters(names: Iterable[str], message: Any = None) -> ApiError:
     return ApiError(400, "bad_parameter", message, fields={n: [_("invalid value")] for n in names})
 
 
+#: Query parameters that may be sent empty (the OpenAPI document says so); any other parameter
+#: sent empty is an error, as the document's schemas (enums, patterns, integers) say.
+MAY_BE_EMPTY = ("q", "facets")
+
+
 def check_parameters(allowed: Iterable[str]) -> None:
-    """Raises ApiError 400 naming any query parameter that is not in ``allowed``."""
+    """Raises ApiError 400 naming any query parameter that is not in ``allowed``, or that is
+    sent empty (``?region=``) though its values cannot be empty."""
     unknown = set(request.args) - set(allowed)
     if unknown:
         names = ", ".join(sorted(unknown))
@@ -56,6 +73,14 @@ def check_parameters(allowed: Iterable[str]) -> None:
             "bad_parameter",
             _("Unknown query parameter: %(names)s.", names=names),
             fields={n: [_("unknown parameter")] for n in sorted(unknown)},
+        )
+    empty = sorted({name for name, value in request.args.items(multi=True) if not value.strip() and name not in MAY_BE_EMPTY})
+    if empty:
+        raise ApiError(
+            400,
+            "bad_parameter",
+            _("Empty query parameter: %(names)s. Leave it out instead.", names=", ".join(empty)),
+            fields={n: [_("must not be empty")] for n in empty},
         )
 
 

@@ -11,13 +11,15 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from listings.categories import STATUSES
-from listings.queries import LISTING_SORTS, NEED_SORTS
+from listings.queries import LISTING_SORTS, MAX_PAGE, NEED_SORTS
 from marketplace.api.auth import CSRF_HEADER
 from marketplace.api.blueprint import PREFIX
 from marketplace.api.openapi_schemas import ref, schemas
 from marketplace.api.postings import ACTIONS, PARAMETERS
 from marketplace.api.recommendations import DEFAULT_LIMIT, MAX_LIMIT
+from marketplace.bounds import MAX_CNY, MAX_ID
 from marketplace.organizations.kinds import KINDS
+from marketplace.search.services import MAX_QUERY_INPUT
 
 WRITE_SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
 FLAG = {"type": "string", "enum": ["1", "true", "0", "false"]}
@@ -41,7 +43,7 @@ def _query(name: str, schema: dict[str, Any], description: Any = "") -> dict[str
 
 
 def _path_id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 
 
 def _filters(kind: str) -> list[dict[str, Any]]:
@@ -53,8 +55,8 @@ def _filters(kind: str) -> list[dict[str, Any]]:
         "region": _query("region", ref("region"), _l("GB/T 2260 code; offers for the whole province match too.")),
         "industry": _query("industry", ref("industry"), _l("GB/T 4754 section or division.")),
         "size_class": _query("size_class", ref("size_class")),
-        "amount": _query("amount", {"type": "integer", "minimum": 0}, _l("Financing amount in CNY.")),
-        "max_price": _query("max_price", {"type": "integer", "minimum": 0}, _l("Highest price (needs: budget) in CNY.")),
+        "amount": _query("amount", {"type": "integer", "minimum": 0, "maximum": MAX_CNY}, _l("Financing amount in CNY.")),
+        "max_price": _query("max_price", {"type": "integer", "minimum": 0, "maximum": MAX_CNY}, _l("Highest price (needs: budget) in CNY.")),
         "starts_after": _query("starts_after", {"type": "string", "format": "date"}),
         "starts_before": _query("starts_before", {"type": "string", "format": "date"}),
         "verified": _query("verified", FLAG, _l("Only verified organizations.")),
@@ -178,15 +180,15 @@ def _search_paths() -> dict[str, Any]:
         return parameter
 
     parameters = [
-        _query("q", {"type": "string"}, _l("What is sought, in Chinese and/or English (cut to 200 characters). Empty: every listing on offer.")),
+        _query("q", {"type": "string", "maxLength": MAX_QUERY_INPUT}, _l("What is sought, in Chinese and/or English (cut to 200 characters). Empty: every listing on offer.")),
         many("category", ref("category"), _l("Any of these categories (repeat the parameter or separate by commas).")),
         many("subcategory", ref("subcategory"), _l("Any of these subcategories.")),
         many("region", ref("region"), _l("Offered in any of these cities (province-wide offers included).")),
         many("industry", ref("industry"), _l("Open to any of these industries (section or division; offers for every industry included).")),
         many("size_class", ref("size_class"), _l("Open to any of these enterprise sizes.")),
         _query("verified", FLAG, _l("1: verified providers only; 0: unverified only.")),
-        _query("amount", {"type": "integer", "minimum": 0}, _l("Financing sought in CNY: within the listing's range.")),
-        _query("max_price", {"type": "integer", "minimum": 0}, _l("Highest price in CNY.")),
+        _query("amount", {"type": "integer", "minimum": 0, "maximum": MAX_CNY}, _l("Financing sought in CNY: within the listing's range.")),
+        _query("max_price", {"type": "integer", "minimum": 0, "maximum": MAX_CNY}, _l("Highest price in CNY.")),
         _query("price", {"enum": [key for key, _low, _high in PRICE_BUCKETS]}, _l("A price band (see the price facet).")),
         _query("published", {"enum": [key for key, _low, _high in PUBLISHED_BUCKETS]}, _l("Published within the last 7, 30, 90 or 365 days.")),
         _query("starts_after", {"type": "string", "format": "date"}),
@@ -271,7 +273,7 @@ def _components() -> dict[str, Any]:
             "Error": {"description": str(OTHER_ERRORS), "content": error},
         },
         "parameters": {
-            "page": _query("page", {"type": "integer", "minimum": 1, "default": 1}),
+            "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
             "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
             "if_match": {
                 "name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},

@@ -13,7 +13,9 @@ from typing import Any
 from listings.validation import records_schema
 from marketplace.api.organizations import MAX_TAG_LENGTH, MAX_TAGS, NUMBER_FIELDS, TEXT_FIELDS
 from marketplace.api.representations import MEMBER_ORGANIZATION_FIELDS, PUBLIC_ORGANIZATION_FIELDS
+from marketplace.bounds import MAX_CNY
 from marketplace.organizations.kinds import MEMBER_ROLES, VERIFICATION_STATUSES
+from marketplace.organizations.services import EMPLOYEES_MAX
 from matching import RULES
 
 REF = "#/components/schemas/"
@@ -128,7 +130,19 @@ def _organization_patch() -> dict[str, Any]:
     properties: dict[str, Any] = {
         name: nullable({"type": "string", "maxLength": length}) for name, length in TEXT_FIELDS.items()
     }
-    properties.update({name: nullable({"type": "integer"}) for name in NUMBER_FIELDS})
+    limits = {"employees": (0, EMPLOYEES_MAX), "annual_revenue_cny": (0, MAX_CNY), "total_assets_cny": (0, MAX_CNY),
+              "founded_year": (1900, 2100)}
+    properties.update({
+        name: nullable({"type": "integer", "minimum": limits[name][0], "maximum": limits[name][1]}) for name in NUMBER_FIELDS
+    })
+    properties["name"] = nullable({"type": "string", "minLength": 1, "maxLength": TEXT_FIELDS["name"],
+                                   "description": "One line, with a visible character. Owners only; changing it "
+                                                  "sends a verified organization back to verification."})
+    properties["credit_code"] = nullable({"type": "string", "maxLength": TEXT_FIELDS["credit_code"],
+                                          "description": "Owners only, like the name."})
+    properties["website"] = nullable({"type": "string", "maxLength": TEXT_FIELDS["website"],
+                                      "description": "An http(s) address (https:// is added to a bare host name)."})
+    properties["contact_email"] = nullable({"type": "string", "maxLength": TEXT_FIELDS["contact_email"], "format": "email"})
     properties["tags"] = nullable(
         {"type": "array", "items": {"type": "string", "maxLength": MAX_TAG_LENGTH}, "maxItems": MAX_TAGS}
     )

@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from listings.queries import MAX_PER_PAGE, paginate
+from listings.queries import MAX_PAGE, MAX_PER_PAGE, paginate
 from marketplace.api import representations
 from marketplace.api.auth import caller, require_caller
 from marketplace.api.blueprint import bp
 from marketplace.api.http import bad_parameters, check_parameters, commit, flag, json_object
+from marketplace.bounds import OutOfBounds, parse_int
 from marketplace.errors import NotFound, ValidationFailed
 from marketplace.extensions import db
 from marketplace.organizations import services
@@ -35,15 +36,12 @@ MAX_TAGS, MAX_TAG_LENGTH = 30, 50
 def page_parameters() -> tuple[int, int]:
     """``page`` (≥ 1, default 1) and ``per_page`` (1..100, default 20). Raises ApiError 400."""
     values, bad = {}, []
-    for name, default, high in (("page", 1, None), ("per_page", 20, MAX_PER_PAGE)):
+    for name, default, high in (("page", 1, MAX_PAGE), ("per_page", 20, MAX_PER_PAGE)):
         raw = (request.args.get(name) or "").strip()
         try:
-            value = int(raw) if raw else default
-        except ValueError:
-            value = 0
-        if value < 1 or (high is not None and value > high):
+            values[name] = parse_int(raw, low=1, high=high) if raw else default
+        except OutOfBounds:
             bad.append(name)
-        values[name] = value
     if bad:
         raise bad_parameters(bad)
     return values["page"], values["per_page"]
@@ -89,7 +87,7 @@ def organizations_update(org_id: int) -> ResponseReturnValue:
     services.require_member(org, user)
     changes = profile_changes(json_object())
     current = {field: getattr(org, field) for field in services.PROFILE_FIELDS}
-    services.update_profile(db.session, org, {**current, **changes})
+    services.update_profile(db.session, org, {**current, **changes}, actor=user)
     commit()
     return jsonify(representations.organization(org, user))
 

@@ -20,6 +20,7 @@ from marketplace.api.auth import caller, require_caller
 from marketplace.api.blueprint import bp
 from marketplace.api.http import FALSE, TRUE, bad_parameters, check_parameters
 from marketplace.api.postings import _posting as visible_posting
+from marketplace.bounds import OutOfBounds, parse_int
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.recommendations.reasons import rule_sentence
@@ -44,10 +45,8 @@ def recommendation_parameters(allowed: tuple[str, ...]) -> tuple[int, bool, date
     bad = []
     raw = (request.args.get("limit") or "").strip()
     try:
-        limit = int(raw) if raw else DEFAULT_LIMIT
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= MAX_LIMIT:
+        limit = parse_int(raw, low=1, high=MAX_LIMIT) if raw else DEFAULT_LIMIT
+    except OutOfBounds:
         bad.append("limit")
     raw = (request.args.get("explain") or "").strip().lower()
     if raw not in TRUE + FALSE:

@@ -27,6 +27,7 @@ from marketplace.events.models import (
 from marketplace.events.services import require_organizer
 from marketplace.notifications.services import notify
 from marketplace.organizations.models import Organization
+from marketplace.spreadsheet import csv_text
 from marketplace.timeutil import utcnow
 
 RESULT_LABELS = {
@@ -212,14 +213,14 @@ def numbers(session: Session, event: Event) -> Numbers:
 
 
 def numbers_csv(event: Event, figures: Numbers) -> str:
-    lines = ["\ufeffsection,key,value"]
+    rows: list[list[Any]] = []
     for section in ("registrations", "by_kind", "by_role", "requests", "meetings", "outcomes"):
         for key, value in sorted(getattr(figures, section).items()):
-            lines.append(f"{section},{key},{value}")
+            rows.append([section, key, value])
     for key in ("checked_in", "deals", "deal_amount_cny", "financing_cny", "rating", "ratings"):
         value = getattr(figures, key)
-        lines.append(f"totals,{key},{'' if value is None else value}")
-    return "\n".join(lines) + "\n"
+        rows.append(["totals", key, "" if value is None else value])
+    return csv_text(["section", "key", "value"], rows)
 
 
 def participant_meetings(session: Session, participant: Participant) -> list[Meeting]:

@@ -3,7 +3,6 @@ with its built-in Chinese font, so no font file is needed) and CSV (the master s
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,6 +13,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from marketplace.events.models import Event, Meeting, Participant
+from marketplace.spreadsheet import csv_text
 
 PRODID = "-//Guangdong SME Service Marketplace//Matchmaking agenda//ZH"
 
@@ -101,20 +101,18 @@ def agenda_pdf(event: Event, participant: Participant, meetings: Sequence[Meetin
 
 
 def master_csv(event: Event, meetings: Sequence[Meeting]) -> str:
-    """The schedule, one meeting per row (a BOM so that spreadsheet programs read UTF-8)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(["meeting_id", "start", "end", "table", "participant_a", "organization_a", "participant_b",
-                     "organization_b", "source", "status", "pinned"])
-    for m in meetings:
-        slot = m.slot
-        writer.writerow([
+    """The schedule, one meeting per row (names neutralised against spreadsheet formulas)."""
+    header = ["meeting_id", "start", "end", "table", "participant_a", "organization_a", "participant_b",
+              "organization_b", "source", "status", "pinned"]
+    rows = (
+        [
             m.id,
-            _local(event, slot.starts_at).isoformat() if slot else "",
-            _local(event, slot.ends_at).isoformat() if slot else "",
+            _local(event, m.slot.starts_at).isoformat() if m.slot else "",
+            _local(event, m.slot.ends_at).isoformat() if m.slot else "",
             event.table_name(m.table) if m.table else "",
             m.low.delegate_name, m.low.organization.name, m.high.delegate_name, m.high.organization.name,
             m.source, m.status, "yes" if m.pinned else "",
-        ])
-    return buffer.getvalue()
+        ]
+        for m in meetings
+    )
+    return csv_text(header, rows)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace.bounds import parse_decimal, record_id
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Exclusion, Meeting, Participant
@@ -179,7 +180,8 @@ def schedule(event_id: int) -> ResponseReturnValue:
 def run_schedule(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     keep = request.form.get("keep_published", "on") == "on"
-    limit = min(max(request.form.get("time_limit", type=float) or scheduling.DEFAULT_TIME_LIMIT, 1.0), 60.0)
+    limit = request.form.get("time_limit", scheduling.DEFAULT_TIME_LIMIT,
+                             type=lambda text: float(parse_decimal(text, low=1, high=60, places=3)))
     outcome: list[scheduling.Outcome] = []
 
     def run() -> None:
@@ -216,9 +218,9 @@ def schedule_csv(event_id: int) -> ResponseReturnValue:
 def add_meeting(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     form = request.form
-    return act(lambda: asks.organizer_meeting(db.session, event, current_user, form.get("a", type=int) or 0,
-                                              form.get("b", type=int) or 0, slot_id=form.get("slot_id", type=int),
-                                              table=form.get("table", type=int), pinned=form.get("pinned") == "on"),
+    return act(lambda: asks.organizer_meeting(db.session, event, current_user, form.get("a", type=record_id) or 0,
+                                              form.get("b", type=record_id) or 0, slot_id=form.get("slot_id", type=record_id),
+                                              table=form.get("table", type=record_id), pinned=form.get("pinned") == "on"),
                _("The meeting is set."), local_target(request.form.get("next"), url_for("events.schedule", event_id=event.id)))
 
 
@@ -236,7 +238,7 @@ def cancel_meeting(event_id: int, meeting_id: int) -> ResponseReturnValue:
 def add_exclusion(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     form = request.form
-    return act(lambda: asks.exclude(db.session, event, current_user, form.get("a", type=int) or 0, form.get("b", type=int) or 0),
+    return act(lambda: asks.exclude(db.session, event, current_user, form.get("a", type=record_id) or 0, form.get("b", type=record_id) or 0),
                _("These two will not be scheduled to meet."), url_for("events.schedule", event_id=event.id))
 
 

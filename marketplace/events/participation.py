@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from listings.models import Listing, Need
 from marketplace.accounts.models import User
+from marketplace.bounds import record_ids, text_problem
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
 from marketplace.events.models import Event, Participant
 from marketplace.events.services import (
@@ -47,8 +48,8 @@ def registration_problem(event: Event, organization: Organization | None) -> str
 def _own_items(session: Session, organization: Organization, model: type, ids: Iterable[Any], field: str,
                errors: dict[str, list[str]]) -> list[int]:
     try:
-        wanted = sorted({int(i) for i in ids})
-    except (TypeError, ValueError):
+        wanted = sorted(set(record_ids(ids)))
+    except ValueError:
         errors[field] = [_("Unknown item.")]
         return []
     if not wanted:
@@ -65,12 +66,18 @@ def _details(session: Session, event: Event, organization: Organization, data: M
     name = str(data.get("delegate_name") or "").strip()
     if not name:
         errors["delegate_name"] = [_("Give the delegate's name.")]
+    for field, longest, multiline in (("delegate_name", 100, False), ("delegate_title", 100, False),
+                                      ("offer_text", 2000, True), ("request_text", 2000, True)):
+        problem = text_problem(str(data.get(field) or "").strip(), max_length=longest, multiline=multiline,
+                               required=field == "delegate_name")
+        if problem and field not in errors:
+            errors[field] = [problem]
     participant.listing_ids = _own_items(session, organization, Listing, data.get("listing_ids") or [], "listing_ids", errors)
     participant.need_ids = _own_items(session, organization, Need, data.get("need_ids") or [], "need_ids", errors)
     slot_ids = {s.id for s in event.slots}
     try:
-        away = sorted({int(i) for i in data.get("unavailable_slot_ids") or []})
-    except (TypeError, ValueError):
+        away = sorted(set(record_ids(data.get("unavailable_slot_ids") or [])))
+    except ValueError:
         away = [-1]
     if set(away) - slot_ids:
         errors["unavailable_slot_ids"] = [_("Unknown time slot.")]

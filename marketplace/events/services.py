@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
+from marketplace.bounds import text_problem
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from marketplace.events.models import (
     APPROVALS,
@@ -155,8 +156,16 @@ def save_event(session: Session, organization: Organization, user: User, data: M
     title = str(data.get("title") or "").strip()
     if not title:
         errors["title"] = [_("Give the event a title.")]
-    elif len(title) > 200:
-        errors["title"] = [_("At most 200 characters.")]
+    for name, longest, multiline in (("title", 200, False), ("venue", 300, False), ("description", 10_000, True)):
+        problem = text_problem(str(data.get(name) or "").strip(), max_length=longest, multiline=multiline,
+                               required=name == "title")
+        if problem and name not in errors:
+            errors[name] = [problem]
+    for table_name in data.get("table_names") or []:
+        problem = text_problem(str(table_name).strip(), max_length=60)
+        if problem:
+            errors["table_names"] = [f"{str(table_name)[:20]!r}: {problem}"]
+            break
     tables = _int(data.get("tables"), "tables", 1, 1000, errors)
     names = [str(n).strip()[:60] for n in (data.get("table_names") or []) if str(n).strip()]
     if tables and len(names) > tables:
@@ -216,7 +225,7 @@ def save_event(session: Session, organization: Organization, user: User, data: M
         event = Event(organization=organization)
     event.title = title
     event.description = str(data.get("description") or "").strip()
-    event.venue = str(data.get("venue") or "").strip()[:300]
+    event.venue = str(data.get("venue") or "").strip()
     event.online_url = online_url
     event.timezone = plan.timezone
     event.slot_plan = new_plan

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from listings.models import Listing, Need
+from marketplace.bounds import record_id
 from marketplace.errors import DomainError, NotFound, ValidationFailed
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
@@ -324,7 +325,7 @@ def requests_page(event_id: int) -> ResponseReturnValue:
 def send_request(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     me = require_participant(event)
-    recipient = event_row(event, Participant, request.form.get("recipient_id", type=int))
+    recipient = event_row(event, Participant, request.form.get("recipient_id", type=record_id))
     return act(lambda: asks.send(db.session, event, me, recipient, current_user, request.form.get("message", "")),
                _("Your request is sent."), local_target(request.form.get("next"), url_for("events.requests_page", event_id=event.id)))
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from marketplace.bounds import one_line
 from marketplace.mail.models import OutboxMessage
 from marketplace.timeutil import utcnow
 
@@ -20,7 +21,9 @@ MAX_ATTEMPTS = 5
 
 def enqueue(session: Session, to: str, subject: str, body: str) -> OutboxMessage:
     """Add a message to the outbox; it is delivered by :func:`deliver_pending` after commit."""
-    message = OutboxMessage(to_address=to, subject=subject, body=body)
+    # A subject is a header: one line, whatever names went into it (a header with a line break
+    # cannot even be built, and would let a name add headers of its own).
+    message = OutboxMessage(to_address=one_line(to)[:254], subject=one_line(subject)[:200], body=body)
     session.add(message)
     session.flush()
     return message
@@ -28,6 +31,9 @@ def enqueue(session: Session, to: str, subject: str, body: str) -> OutboxMessage
 
 def deliver_pending(session: Session, settings: Mapping[str, Any], limit: int = 100) -> int:
     """Deliver queued messages and commit each one's outcome; returns how many were delivered.
+
+    Each message is isolated: whatever fails while one is built or sent is recorded on it
+    (``last_error``) and the rest go on. A message that cannot be built is not retried.
 
     With no ``SMTP_HOST`` the message is written to the log (development and tests), which is
     how a developer gets a password-reset link without a mail server.
@@ -43,8 +49,10 @@ def deliver_pending(session: Session, settings: Mapping[str, Any], limit: int = 
         message.attempts += 1
         try:
             transport = _send(message, settings)
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad message must never block the rest
             message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            if not isinstance(exc, OSError | smtplib.SMTPException):
+                message.attempts = MAX_ATTEMPTS  # it cannot be built: retrying will not help
             log.warning("mail delivery failed id=%s error=%s", message.id, message.last_error)
         else:
             message.sent_at = utcnow()

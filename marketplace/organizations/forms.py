@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
     EmailField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from marketplace.forms import options
+from marketplace.forms import (
+    BoundedForm,
+    TagsField,
+    WanField,
+    WholeNumberField,
+    cny_to_wan,
+    options,
+    wan_to_cny,
+)
 from marketplace.organizations.kinds import KIND_LABELS, MEMBER_ROLE_LABELS, SIGNUP_KINDS
 from marketplace.reference import REGIONS, SECTIONS, SIZE_GROUPS, divisions_of
 
-WAN = 10_000  # 1 万元 = 10,000 CNY; the form asks in 万元, the database keeps whole CNY
+EMPLOYEES_MAX = 10_000_000
 
 
 def _locale() -> str:
@@ -54,9 +59,10 @@ def size_group_choices() -> list[SelectChoice]:
     )
 
 
-def parse_tags(raw: str | None) -> list[str]:
-    """Comma- (or 、，-) separated tags, trimmed, without duplicates."""
-    text = (raw or "").replace("，", ",").replace("、", ",")
+def parse_tags(raw: str | list[str] | None) -> list[str]:
+    """Comma- (or 、，-) separated tags, trimmed, without duplicates (a list is read as its items)."""
+    text = ",".join(raw) if isinstance(raw, list) else (raw or "")
+    text = text.replace("，", ",").replace("、", ",")
     tags: list[str] = []
     for tag in (t.strip() for t in text.split(",")):
         if tag and tag not in tags:
@@ -72,19 +78,7 @@ def _check_tags(form: FlaskForm, field: Any) -> None:
         raise ValidationError(_l("A tag has at most 50 characters."))
 
 
-def wan_to_cny(value: Decimal | None) -> int | None:
-    return None if value is None else int((value * WAN).to_integral_value())
-
-
-def cny_to_wan(value: int | None) -> Decimal | None:
-    """Whole CNY as 万元 without trailing zeros or exponent (46000000 → 4600, 125000 → 12.5)."""
-    if value is None:
-        return None
-    wan = Decimal(value) / WAN
-    return wan.quantize(Decimal(1)) if wan == wan.to_integral_value() else wan.normalize()
-
-
-class ProfileForm(FlaskForm):
+class ProfileForm(BoundedForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     credit_code = StringField(
         _l("Unified social credit code"),
@@ -102,20 +96,12 @@ class ProfileForm(FlaskForm):
         validate_choice=False,
         description=_l("Only needed where the industry spans several groups, e.g. real estate (K70)."),
     )
-    employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0)])
-    annual_revenue_wan = DecimalField(
-        _l("Annual operating revenue (10,000 CNY)"),
-        places=None,
-        validators=[Optional(), NumberRange(min=0)],
-    )
-    total_assets_wan = DecimalField(
-        _l("Total assets (10,000 CNY)"), places=None, validators=[Optional(), NumberRange(min=0)]
-    )
-    founded_year = IntegerField(_l("Year founded"), validators=[Optional()])
+    employees = WholeNumberField(_l("Employees"), validators=[Optional()], high=EMPLOYEES_MAX)
+    annual_revenue_wan = WanField(_l("Annual operating revenue (10,000 CNY)"), validators=[Optional()])
+    total_assets_wan = WanField(_l("Total assets (10,000 CNY)"), validators=[Optional()])
+    founded_year = WholeNumberField(_l("Year founded"), validators=[Optional()], low=1900, high=2100)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    tags = StringField(
-        _l("Tags"), validators=[Optional(), _check_tags], description=_l("Separated by commas.")
-    )
+    tags = TagsField(_l("Tags"), validators=[Optional(), _check_tags], description=_l("Separated by commas."))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
@@ -132,7 +118,6 @@ class ProfileForm(FlaskForm):
         if not form.is_submitted():
             form.annual_revenue_wan.data = cny_to_wan(organization.annual_revenue_cny)
             form.total_assets_wan.data = cny_to_wan(organization.total_assets_cny)
-            form.tags.data = ", ".join(organization.tags or [])
         return form
 
     def profile_data(self) -> dict[str, Any]:
@@ -155,23 +140,23 @@ class ProfileForm(FlaskForm):
         }
 
 
-class NewOrganizationForm(FlaskForm):
+class NewOrganizationForm(BoundedForm):
     name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         _l("Organization kind"), choices=options([(k, KIND_LABELS[k]) for k in SIGNUP_KINDS])
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BoundedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=options(list(MEMBER_ROLE_LABELS.items())))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BoundedForm):
     role = SelectField(_l("Role"), choices=options(list(MEMBER_ROLE_LABELS.items())))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BoundedForm):
     """A POST button with nothing but its CSRF token."""
 
 

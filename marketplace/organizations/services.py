@@ -6,18 +6,23 @@ Services flush but never commit; the caller commits once.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
+from marketplace.bounds import MAX_CNY, text_problem
 from marketplace.errors import Conflict, InvalidToken, PermissionDenied, ValidationFailed
 from marketplace.mail import services as mail
+from marketplace.notifications.services import notify
 from marketplace.organizations.kinds import MEMBER_ROLES, VERIFICATION_LABELS, VERIFICATION_STATUSES
 from marketplace.organizations.models import (
     Invitation,
@@ -39,6 +44,16 @@ from marketplace.reference import (
 from marketplace.search import outbox as search_outbox
 from marketplace.timeutil import utcnow
 
+IDENTITY_FIELDS = ("name", "credit_code")
+# Texts of a profile: longest, multi-line.
+TEXT_RULES = {
+    "name": (200, False), "description": (5000, True), "website": (300, False),
+    "contact_email": (254, False), "contact_phone": (40, False), "credit_code": (30, False),
+}
+EMPLOYEES_MAX = 10_000_000
+PHONE = re.compile(r"[0-9+\-() ]{3,30}(?:(?:ext\.?|x|转|分机) ?[0-9]{1,6})?", re.IGNORECASE)
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")  # a scheme, not a host:port
+HOST = re.compile(r"[\w.-]+")  # letters (Chinese domain names too), digits, dots, hyphens
 PROFILE_FIELDS = (
     "name",
     "credit_code",
@@ -106,6 +121,29 @@ def _validate_profile(session: Session, organization: Organization, data: Mappin
 
     if not (data.get("name") or "").strip():
         add("name", _("Enter the organization's name."))
+    for field, (longest, multiline) in TEXT_RULES.items():
+        value = data.get(field)
+        if isinstance(value, str):
+            problem = text_problem(value, max_length=longest, multiline=multiline, required=field == "name")
+            if problem:
+                add(field, problem)
+    for tag in data.get("tags") or ():
+        problem = text_problem(str(tag), max_length=50, required=True)
+        if problem:
+            add("tags", f"{tag[:20]!r}: {problem}" if isinstance(tag, str) else problem)
+            break
+    website = data.get("website")
+    if website and not text_problem(website) and normalize_website(website) is None:
+        add("website", _("Enter an http:// or https:// address, e.g. https://www.example.cn"))
+    email = data.get("contact_email")
+    if email and not text_problem(email):
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            add("contact_email", _("Enter an e-mail address such as name@example.cn."))
+    phone = data.get("contact_phone")
+    if phone and not PHONE.fullmatch(phone):
+        add("contact_phone", _("Digits, spaces, +, -, parentheses and an extension only."))
     code = data.get("credit_code")
     if code:
         try:
@@ -132,10 +170,12 @@ def _validate_profile(session: Session, organization: Organization, data: Mappin
     elif size_group and industry and is_industry(industry):
         if size_group not in group_choices_for_industry(industry):
             add("size_group", _("This size-standard group does not apply to the chosen industry."))
-    for field in ("employees", "annual_revenue_cny", "total_assets_cny"):
+    for field, highest in (("employees", EMPLOYEES_MAX), ("annual_revenue_cny", MAX_CNY), ("total_assets_cny", MAX_CNY)):
         value = data.get(field)
         if value is not None and value < 0:
             add(field, _("Must not be negative."))
+        elif value is not None and value > highest:
+            add(field, _("must be at most %(n)s", n=f"{highest:,}"))
     year = data.get("founded_year")
     if year is not None and not 1900 <= year <= utcnow().year:
         add("founded_year", _("Enter a year between 1900 and %(year)d.", year=utcnow().year))
@@ -146,11 +186,63 @@ def _validate_profile(session: Session, organization: Organization, data: Mappin
     return errors
 
 
-def update_profile(session: Session, organization: Organization, data: Mapping[str, Any]) -> None:
+def normalize_website(value: str) -> str | None:
+    """An http(s) address with a host (``www.example.cn`` gets ``https://``), else None."""
+    text = value.strip()
+    if "://" not in text:
+        if SCHEME.match(text):  # javascript:, mailto:, data: ... are no web sites
+            return None
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or "." not in host.strip(".") or not HOST.fullmatch(host):
+        return None
+    if any(c.isspace() for c in text):
+        return None
+    return text
+
+
+def identity_changes(organization: Organization, data: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The identity fields (name, credit code) that ``data`` changes: field → (old, new)."""
+    changes = {}
+    for field in IDENTITY_FIELDS:
+        if field not in data:
+            continue
+        new = (data[field] or "").strip() or None
+        if field == "credit_code" and new:
+            try:
+                new = normalize_credit_code(new)
+            except InvalidCreditCode:
+                pass
+        if new != getattr(organization, field):
+            changes[field] = (getattr(organization, field), new)
+    return changes
+
+
+def update_profile(
+    session: Session, organization: Organization, data: Mapping[str, Any], *, actor: User | None
+) -> None:
     """Validate and save the profile; recompute the size class of an SME.
 
-    Raises ValidationFailed (with every field's messages) and changes nothing if any rule fails.
+    ``actor`` is the member saving it (None: the platform itself, e.g. the demo loader). The
+    identity fields (name, credit code) are an owner's to change; changing them on a verified (or
+    pending) organization sends it back to verification, recorded in its history, and its owners
+    are told.
+
+    Raises PermissionDenied when a member who is not an owner changes the identity, and
+    ValidationFailed (with every field's messages); either way nothing changes.
     """
+    identity = identity_changes(organization, data)
+    membership = organization.member(actor) if actor is not None else None
+    if identity and actor is not None and not (membership is not None and membership.is_owner):
+        raise PermissionDenied(
+            _("Only an owner can change the organization's name or credit code."),
+            fields={field: [_("Only an owner can change this.")] for field in identity},
+        )
     errors = _validate_profile(session, organization, data)
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
@@ -159,6 +251,10 @@ def update_profile(session: Session, organization: Organization, data: Mapping[s
             setattr(organization, field, data[field])
     if organization.credit_code:
         organization.credit_code = normalize_credit_code(organization.credit_code)
+    if organization.website:
+        organization.website = normalize_website(organization.website)
+    if identity and organization.verification_status in ("verified", "pending"):
+        _identity_changed(session, organization, identity, actor)
     if organization.industry and organization.size_group not in group_choices_for_industry(organization.industry):
         organization.size_group = None
     classification = size_classification(organization)
@@ -180,8 +276,21 @@ def size_classification(organization: Organization) -> Classification | None:
     )
 
 
+def check_organization_name(name: str, field: str = "name") -> None:
+    """Raises ValidationFailed naming ``field`` unless ``name`` is one line of at most 200
+    characters that shows something."""
+    problem = text_problem(name.strip(), max_length=200, required=True)
+    if problem:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={field: [problem]})
+
+
 def create_organization(session: Session, user: User, *, name: str, kind: str) -> Organization:
-    """A further organization with ``user`` as its owner."""
+    """A new organization with ``user`` as its owner (at sign-up, or a further one).
+
+    Raises ValidationFailed (field ``name``) for a name that is empty, too long, not one line or
+    shows nothing.
+    """
+    check_organization_name(name)
     organization = Organization(name=name.strip(), kind=kind)
     session.add(organization)
     session.add(Membership(organization=organization, user=user, role="owner"))
@@ -310,6 +419,29 @@ def set_member_role(session: Session, membership: Membership, actor: User, role:
 # --- verification ---------------------------------------------------------------------------
 
 
+def _identity_changed(
+    session: Session, organization: Organization, identity: Mapping[str, tuple[Any, Any]], actor: User | None
+) -> None:
+    """A verified (or pending) organization changed its name or credit code: the badge no longer
+    vouches for it. Back to verification (pending), recorded with what changed; owners told."""
+    was_verified = organization.is_verified
+    labels = {"name": _("name"), "credit_code": _("credit code")}
+    change = "; ".join(f"{labels[f]}: {old or '—'} → {new or '—'}" for f, (old, new) in identity.items())
+    reason = _("Identity changed (%(change)s): to be verified again.", change=change)[:500]
+    _record_decision(session, organization, "pending", reason, actor)
+    if not was_verified:
+        return
+    owners = [m.user for m in organization.memberships if m.is_owner]
+    name = organization.name
+    notify(
+        session, owners,
+        lambda: _("%(org)s changed its name or credit code, so its verified badge is suspended until a "
+                  "platform administrator checks it again.", org=name),
+        link=f"/orgs/{organization.id}",
+    )
+
+
+
 def request_verification(session: Session, organization: Organization, user: User) -> None:
     """An owner asks the platform to verify the organization (needs a credit code and region)."""
     require_owner(organization, user)
@@ -352,7 +484,7 @@ def decide_verification(
 
 
 def _record_decision(
-    session: Session, organization: Organization, status: str, reason: str | None, user: User
+    session: Session, organization: Organization, status: str, reason: str | None, user: User | None
 ) -> VerificationDecision:
     organization.verification_status = status
     organization.verification_reason = reason

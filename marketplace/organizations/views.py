@@ -19,7 +19,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.errors import DomainError, InvalidToken, ValidationFailed
+from marketplace.bounds import page_number, record_id
+from marketplace.errors import DomainError, InvalidToken, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import attach_errors
 from marketplace.mail.services import deliver_after_commit
@@ -52,7 +53,7 @@ def directory() -> ResponseReturnValue:
     kind = request.args.get("kind", "")
     region = request.args.get("region", "")
     verified = request.args.get("verified") == "1"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=page_number)
     query = select(Organization)
     if kind in KINDS:
         query = query.where(Organization.kind == kind)
@@ -95,9 +96,9 @@ def edit(org_id: int) -> ResponseReturnValue:
     form = ProfileForm.for_organization(organization)
     if form.validate_on_submit():
         try:
-            services.update_profile(db.session, organization, form.profile_data())
+            services.update_profile(db.session, organization, form.profile_data(), actor=current_user)
             db.session.commit()
-        except ValidationFailed as exc:
+        except (ValidationFailed, PermissionDenied) as exc:
             db.session.rollback()
             attach_errors(form, exc.fields)
         except IntegrityError:  # a concurrent save took the same credit code
@@ -123,19 +124,24 @@ def edit(org_id: int) -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     form = NewOrganizationForm()
     if form.validate_on_submit():
-        organization = services.create_organization(
-            db.session, current_user, name=form.name.data or "", kind=form.kind.data or ""
-        )
-        db.session.commit()
-        session["org_id"] = organization.id
-        return redirect(url_for("organizations.edit", org_id=organization.id))
+        try:
+            organization = services.create_organization(
+                db.session, current_user, name=form.name.data or "", kind=form.kind.data or ""
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            attach_errors(form, exc.fields)
+        else:
+            db.session.commit()
+            session["org_id"] = organization.id
+            return redirect(url_for("organizations.edit", org_id=organization.id))
     return render_template("organizations/new.html", form=form)
 
 
 @bp.post("/orgs/switch")
 @login_required
 def switch() -> ResponseReturnValue:
-    org_id = request.form.get("org_id", type=int)
+    org_id = request.form.get("org_id", type=record_id)
     if org_id is None or not any(m.organization_id == org_id for m in current_user.memberships):
         abort(403)
     session["org_id"] = org_id

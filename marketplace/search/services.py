@@ -24,6 +24,8 @@ from listings.categories import (
     subcategory_label,
 )
 from listings.models import Listing
+from listings.queries import MAX_PAGE, MAX_PER_PAGE
+from marketplace.bounds import MAX_CNY, OutOfBounds, parse_int, text_problem
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.reference import (
     PROVINCE,
@@ -58,6 +60,8 @@ PUBLISHED_LABELS = {"7d": _l("Last 7 days"), "30d": _l("Last 30 days"), "90d": _
 SORT_LABELS = {"relevance": _l("Best match"), "newest": _l("Newest"), "deadline": _l("Deadline soonest"),
                "amount": _l("Largest amount")}
 
+# The longest q read at all (a longer one is refused by the API); the first MAX_QUERY_CHARS count.
+MAX_QUERY_INPUT = 2000
 
 @dataclass
 class Parsed:
@@ -99,19 +103,15 @@ def parse(args: Mapping[str, Any], as_of: date, *, strict: bool = False) -> Pars
         ignored.append(name)
         errors.setdefault(name, []).append(message)
 
-    def number(name: str, low: int = 0, high: int | None = None) -> int | None:
+    def number(name: str, low: int = 0, high: int = MAX_CNY) -> int | None:
         raw = str(args.get(name) or "").strip()
         if not raw:
             return None
         try:
-            value = int(raw)
-        except ValueError:
-            bad(name, _("Not a whole number."))
+            return parse_int(raw, low=low, high=high)
+        except OutOfBounds as exc:
+            bad(name, str(exc))
             return None
-        if value < low or (high is not None and value > high):
-            bad(name, _("Must be between %(low)d and %(high)s.", low=low, high=high if high is not None else "∞"))
-            return None
-        return value
 
     def day(name: str) -> date | None:
         raw = str(args.get(name) or "").strip()
@@ -131,6 +131,9 @@ def parse(args: Mapping[str, Any], as_of: date, *, strict: bool = False) -> Pars
         return raw or None
 
     raw_q = str(args.get("q") or "")
+    if len(raw_q) > MAX_QUERY_INPUT:
+        bad("q", _("At most %(n)d characters.", n=MAX_QUERY_INPUT))
+        raw_q = raw_q[:MAX_QUERY_INPUT]
     text = " ".join(raw_q.split())
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
@@ -158,8 +161,8 @@ def parse(args: Mapping[str, Any], as_of: date, *, strict: bool = False) -> Pars
         starts_before=day("starts_before"),
     )
     sort = choice("sort", SORTS) or "relevance"
-    page = number("page", low=1, high=10_000) or 1
-    per_page = number("per_page", low=1, high=100) or 20
+    page = number("page", low=1, high=MAX_PAGE) or 1
+    per_page = number("per_page", low=1, high=MAX_PER_PAGE) or 20
     if strict and errors:
         raise ValidationFailed(_("Some search arguments are not valid."), fields=errors)
     kept: dict[str, Any] = {"q": text} if text else {}
@@ -279,9 +282,9 @@ def save_search(session: Session, user_id: int, name: str, args: Mapping[str, An
     """Store the arguments of a search under a name. Raises ValidationFailed for a missing or
     over-long name or too many saved searches, Conflict for a name already used."""
     name = " ".join((name or "").split())
-    if not name or len(name) > 100:
-        raise ValidationFailed(_("Give the search a name of 1–100 characters."),
-                               fields={"name": [_("Give the search a name of 1–100 characters.")]})
+    problem = text_problem(name, max_length=100, required=True)
+    if problem:
+        raise ValidationFailed(_("Give the search a name of 1–100 characters."), fields={"name": [problem]})
     query = {k: v for k, v in args.items() if k in ARGUMENTS and k not in ("page",)}
     existing = saved_searches(session, user_id)
     if any(s.name == name for s in existing):

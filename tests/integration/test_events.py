@@ -258,6 +258,13 @@ def test_schedule_from_the_database_is_valid_and_published(app: Any, cast: dict[
     assert exports.agenda_pdf(event, people["sme1"], agenda).startswith(b"%PDF")
     csv_text = exports.master_csv(event, scheduling.master(db.session, event))
     assert csv_text.count("\n") == 5 and "佛山精密制造有限公司" in csv_text
+    # Names a spreadsheet would run as formulas are written as text (CSV injection).
+    people["sme1"].delegate_name = '=HYPERLINK("http://evil.example","点此")'
+    people["sme1"].organization.name = "@SUM(1+1)"
+    csv_text = exports.master_csv(event, scheduling.master(db.session, event))
+    assert "'=HYPERLINK" in csv_text and "'@SUM(1+1)" in csv_text
+    assert not any(cell.startswith(("=", "@", "\"=", "\"@")) for line in csv_text.splitlines() for cell in line.split(","))
+    db.session.rollback()
 
 
 def test_rescheduling_keeps_published_meetings_and_tells_who_moved(app: Any, cast: dict[str, Any]) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import SignupRequest, User
 from marketplace.extensions import db
 from marketplace.mail.models import OutboxMessage
 from marketplace.organizations.models import Membership, Organization
+from marketplace.timeutil import utcnow
 from tests.conftest import PASSWORD
 
 SIGNUP = {
@@ -22,35 +25,133 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_account_organization_and_owner(client):
+def _last_mail(to: str) -> OutboxMessage:
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_address == to).order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no e-mail to {to}"
+    return message
+
+
+def _confirm_path(email: str) -> str:
+    link = re.search(r"http://\S+/signup/confirm/\S+", _last_mail(email).body).group(0)
+    return link.split("localhost", 1)[1]
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(db.func.count()).select_from(model))
+
+
+def test_signup_creates_nothing_until_the_emailed_link_is_confirmed(app, client):
     response = client.post("/signup", data=SIGNUP)
+    assert response.status_code == 200
+    assert "chen@example.cn" in response.get_data(as_text=True)
+    assert _count(User) == 0 and _count(Organization) == 0
+    pending = db.session.scalar(select(SignupRequest))
+    assert pending.email == "chen@example.cn" and pending.password_hash.startswith("scrypt:")
+    path = _confirm_path("chen@example.cn")
+    assert pending.token_hash == hashlib.sha256(path.rsplit("/", 1)[1].encode()).hexdigest()
+    password_hash = pending.password_hash
+    assert client.get("/account").status_code == 302  # not signed in yet
+
+    # Opening the link (as a mail scanner would) creates nothing: it shows a button.
+    page = client.get(path)
+    assert page.status_code == 200 and 'method="post"' in page.get_data(as_text=True)
+    assert _count(User) == 0
+
+    response = client.post(path)
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "chen@example.cn"))
-    assert user is not None and user.password_hash.startswith("scrypt:")
+    assert user is not None and user.password_hash == password_hash
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     assert membership.role == "owner"
-    assert membership.organization.kind == "sme"
+    assert membership.organization.kind == "sme" and membership.organization.name == SIGNUP["organization_name"]
     assert response.headers["Location"].endswith(f"/orgs/{membership.organization_id}/edit")
-    # Signed in straight away.
-    assert client.get("/account").status_code == 200
+    assert _count(SignupRequest) == 0
+    assert client.get("/account").status_code == 200  # signed in straight away
+    assert app.test_client().post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+
+    # The link works once.
+    client.post("/logout")
+    again = client.post(path)
+    assert again.status_code == 400 and 'href="/signup"' in again.get_data(as_text=True)
+    assert _count(User) == 1
 
 
-def test_signup_rejects_duplicate_email_next_to_the_field(client, make_user):
+def test_signup_of_a_taken_address_answers_the_same_and_mails_its_owner(client, make_user):
+    new_address = client.post("/signup", data=SIGNUP)
+    owner = make_user("chen@example.cn")
+    users, organizations, mails = _count(User), _count(Organization), _count(OutboxMessage)
+    taken_address = client.post("/signup", data=SIGNUP)
+    assert taken_address.status_code == new_address.status_code == 200
+    assert taken_address.get_data(as_text=True) == new_address.get_data(as_text=True)
+    assert (_count(User), _count(Organization)) == (users, organizations)
+    assert _count(SignupRequest) == 0  # the earlier request for the address is gone too
+    assert _count(OutboxMessage) == mails + 1
+    message = _last_mail(owner.email)
+    assert "/login" in message.body and "/password/forgot" in message.body
+    assert "/signup/confirm/" not in message.body
+
+
+def test_a_new_signup_replaces_the_earlier_request_for_the_address(client):
+    client.post("/signup", data=SIGNUP)
+    first = _confirm_path("chen@example.cn")
+    client.post("/signup", data={**SIGNUP, "organization_name": "第二次"})
+    second = _confirm_path("chen@example.cn")
+    assert first != second and _count(SignupRequest) == 1
+    assert client.post(first).status_code == 400
+    assert client.post(second).status_code == 302
+    assert db.session.scalar(select(Organization.name)) == "第二次"
+
+
+def test_expired_and_unknown_signup_links(client):
+    client.post("/signup", data=SIGNUP)
+    path = _confirm_path("chen@example.cn")
+    pending = db.session.scalar(select(SignupRequest))
+    pending.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    for response in (client.get(path), client.post(path), client.get("/signup/confirm/not-a-token")):
+        assert response.status_code == 400
+        assert 'href="/signup"' in response.get_data(as_text=True)
+    assert _count(User) == 0
+
+
+def test_confirming_after_the_address_got_an_account_creates_nothing(client, make_user):
+    client.post("/signup", data=SIGNUP)
+    path = _confirm_path("chen@example.cn")
     make_user("chen@example.cn")
-    response = client.post("/signup", data=SIGNUP)
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "invalid-feedback" in page
-    assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
-    assert db.session.scalar(select(db.func.count()).select_from(Organization)) == 1
+    response = client.post(path)
+    assert response.status_code == 409
+    assert 'href="/login"' in response.get_data(as_text=True)
+    assert (_count(User), _count(Organization)) == (1, 1)
+    assert client.get("/account").status_code == 302
 
 
-def test_signup_rejects_platform_kind_and_short_password(client):
+def test_signup_rejects_platform_kind_and_short_password_next_to_the_fields(client):
     response = client.post("/signup", data={**SIGNUP, "kind": "platform"})
     assert response.status_code == 200
+    assert re.search(r'name="kind"[^>]*is-invalid|is-invalid[^>]*name="kind"', response.get_data(as_text=True))
     response = client.post("/signup", data={**SIGNUP, "password": "short", "confirm": "short"})
     assert response.status_code == 200
-    assert db.session.scalar(select(db.func.count()).select_from(User)) == 0
+    assert re.search(r'is-invalid[^>]*name="password"|name="password"[^>]*is-invalid', response.get_data(as_text=True))
+    assert (_count(User), _count(SignupRequest), _count(OutboxMessage)) == (0, 0, 0)
+
+
+def test_signup_page_says_where_the_mail_went_without_smtp(client, make_app):
+    assert "SMTP_HOST" in client.post("/signup", data=SIGNUP).get_data(as_text=True)
+    with_smtp = make_app(SMTP_HOST="smtp.invalid").test_client()
+    page = with_smtp.post("/signup", data={**SIGNUP, "email": "li@example.cn"})
+    assert page.status_code == 200 and "SMTP_HOST" not in page.get_data(as_text=True)
+
+
+def test_signup_rate_limit(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    for i in range(3):
+        assert client.post("/signup", data={**SIGNUP, "email": f"a{i}@example.cn"}).status_code == 200
+    assert client.post("/signup", data={**SIGNUP, "email": "a9@example.cn"}).status_code == 429
+    assert client.get("/signup").status_code == 200  # only attempts are limited
+    assert client.post("/signup?invitation=whatever", data=SIGNUP).status_code == 429
 
 
 def test_login_logout(client, make_user, auth):
