@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import User, UserSession
 from marketplace.bounds import one_line
 from marketplace.errors import NotFound
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import aware, utcnow
 
 IDLE_TIMEOUT = timedelta(hours=12)
 ABSOLUTE_LIFETIME = timedelta(days=30)
@@ -39,14 +39,11 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns naive UTC
-
 
 def _expiry(row: UserSession, now: datetime) -> datetime:
     """When ``row`` ends if nothing happens after ``now``: the idle deadline (not for remembered
     sessions), capped by the absolute lifetime."""
-    absolute = _aware(row.created_at) + ABSOLUTE_LIFETIME
+    absolute = aware(row.created_at) + ABSOLUTE_LIFETIME
     return absolute if row.remember else min(now + IDLE_TIMEOUT, absolute)
 
 
@@ -96,9 +93,9 @@ def load(session: Session, session_id: str) -> User | None:
         select(UserSession).where(UserSession.key_hash == key_hash(key), UserSession.user_id == int(user_id))
     )
     now = utcnow()
-    if row is None or _aware(row.expires_at) <= now or not row.user.is_active:
+    if row is None or aware(row.expires_at) <= now or not row.user.is_active:
         return None
-    if now - _aware(row.last_seen_at) >= TOUCH_INTERVAL:
+    if now - aware(row.last_seen_at) >= TOUCH_INTERVAL:
         row.last_seen_at = now
         row.expires_at = _expiry(row, now)
     return _attach(row.user, row, key)

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -24,7 +24,7 @@ from marketplace.accounts.models import SignupRequest, User
 from marketplace.errors import Conflict, InvalidToken
 from marketplace.mail import services as mail
 from marketplace.organizations.services import check_organization_name, create_organization
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import aware, utcnow
 
 REQUEST_LIFETIME = timedelta(hours=24)
 
@@ -41,9 +41,6 @@ class SignupLinks:
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns naive UTC
 
 
 def request_signup(
@@ -121,7 +118,7 @@ def request_for_token(session: Session, token: str) -> SignupRequest:
     request = session.scalar(select(SignupRequest).where(SignupRequest.token_hash == token_hash(token)))
     if request is None:
         raise InvalidToken(_("This sign-up link is not valid: it may have been used already."))
-    if _aware(request.expires_at) <= utcnow():
+    if aware(request.expires_at) <= utcnow():
         raise InvalidToken(_("This sign-up link has expired."))
     return request
 

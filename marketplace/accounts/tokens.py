@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import ApiToken, User
 from marketplace.errors import InvalidCredentials, NotFound, ValidationFailed
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import aware, utcnow
 
 # A recognisable start lets secret scanners (and people) spot a leaked token.
 TOKEN_START = "gdsm_"
@@ -97,9 +97,6 @@ def revoked_message(count: int) -> str:
     return _("Your %(n)d API tokens have been revoked.", n=count)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns naive UTC
-
 
 def authenticate(session: Session, plain: str) -> User:
     """The active user behind a token; records when the token was last used.
@@ -110,7 +107,7 @@ def authenticate(session: Session, plain: str) -> User:
     if token is None or token.revoked_at is not None or not token.user.is_active:
         raise InvalidCredentials(_("The API token is not valid (unknown or revoked)."))
     now = utcnow()
-    if token.last_used_at is None or now - _aware(token.last_used_at) >= LAST_USED_RESOLUTION:
+    if token.last_used_at is None or now - aware(token.last_used_at) >= LAST_USED_RESOLUTION:
         token.last_used_at = now
         session.flush()
     return token.user

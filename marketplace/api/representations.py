@@ -16,6 +16,7 @@ from listings.models import Listing, Need
 from listings.queries import Page
 from listings.services import FIELDS, is_editor, today
 from marketplace.organizations.models import Organization
+from marketplace.timeutil import aware
 
 Posting = Listing | Need
 COLLECTIONS = {"listing": "listings", "need": "needs"}
@@ -32,8 +33,7 @@ def instant(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a ``Z`` (SQLite returns naive UTC datetimes)."""
     if moment is None:
         return None
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return aware(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _value(value: Any) -> Any:

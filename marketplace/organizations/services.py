@@ -42,7 +42,7 @@ from marketplace.reference import (
     normalize_credit_code,
 )
 from marketplace.search import outbox as search_outbox
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import aware, utcnow
 
 IDENTITY_FIELDS = ("name", "credit_code")
 # Texts of a profile: longest, multi-line.
@@ -359,10 +359,7 @@ def invitation_for_token(session: Session, token: str) -> Invitation:
         raise InvalidToken(_("This invitation link is not valid."))
     if invitation.accepted_at is not None:
         raise InvalidToken(_("This invitation has already been accepted."))
-    expires_at = invitation.expires_at
-    if expires_at.tzinfo is None:  # SQLite returns naive UTC
-        expires_at = expires_at.replace(tzinfo=utcnow().tzinfo)
-    if expires_at < utcnow():
+    if aware(invitation.expires_at) < utcnow():
         raise InvalidToken(_("This invitation has expired. Ask for a new one."))
     return invitation
 

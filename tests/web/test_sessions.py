@@ -12,7 +12,7 @@ from marketplace.accounts import sessions
 from marketplace.accounts.models import ApiToken, UserSession
 from marketplace.extensions import db
 from marketplace.mail.models import OutboxMessage
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import aware, utcnow
 from tests.conftest import PASSWORD
 from tests.web.test_api_support import API, token_headers
 
@@ -89,8 +89,8 @@ def test_idle_and_absolute_expiry(app, make_user):
     laptop_row, phone_row = sorted(_rows(user), key=lambda r: r.id)
     assert not laptop_row.remember and phone_row.remember
     now = utcnow()
-    assert abs(sessions._aware(laptop_row.expires_at) - (now + timedelta(hours=12))) < timedelta(minutes=1)
-    assert abs(sessions._aware(phone_row.expires_at) - (now + timedelta(days=30))) < timedelta(minutes=1)
+    assert abs(aware(laptop_row.expires_at) - (now + timedelta(hours=12))) < timedelta(minutes=1)
+    assert abs(aware(phone_row.expires_at) - (now + timedelta(days=30))) < timedelta(minutes=1)
 
     # A used session stays alive, but never past 30 days after its log-in.
     laptop_row.created_at = now - timedelta(days=30) + timedelta(hours=1)
@@ -98,7 +98,7 @@ def test_idle_and_absolute_expiry(app, make_user):
     db.session.commit()
     assert _signed_in(laptop)
     (laptop_row,) = [r for r in _rows(user) if r.id == laptop_row.id]
-    assert sessions._aware(laptop_row.expires_at) == sessions._aware(laptop_row.created_at) + timedelta(days=30)
+    assert aware(laptop_row.expires_at) == aware(laptop_row.created_at) + timedelta(days=30)
 
     # 13 hours without a request: the plain session is over, the remembered one is not.
     laptop_row, phone_row = db.session.get(UserSession, laptop_row.id), db.session.get(UserSession, phone_row.id)
@@ -126,13 +126,13 @@ def test_last_seen_is_written_at_most_every_five_minutes(app, make_user):
     db.session.commit()
     assert _signed_in(browser)
     (row,) = _rows(user)
-    assert sessions._aware(row.last_seen_at) == two_minutes_ago  # no write for this request
+    assert aware(row.last_seen_at) == two_minutes_ago  # no write for this request
     row.last_seen_at = ten_minutes_ago
     db.session.commit()
     assert _signed_in(browser)
     (row,) = _rows(user)
-    assert sessions._aware(row.last_seen_at) > utcnow() - timedelta(minutes=1)
-    assert sessions._aware(row.expires_at) > utcnow() + timedelta(hours=11)
+    assert aware(row.last_seen_at) > utcnow() - timedelta(minutes=1)
+    assert aware(row.expires_at) > utcnow() + timedelta(hours=11)
 
 
 def _change_password(client, **extra):
