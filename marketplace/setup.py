@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter
 
 from marketplace.bounds import MAX_ID
 from marketplace.config import PROJECT_ROOT
@@ -131,12 +130,18 @@ def init_search(app: Flask) -> None:
 
 
 class _BoundedInteger(IntegerConverter):
-    """``<int:...>`` in every route: ids beyond the id columns' range match no route (a 404),
-    instead of reaching the database as an integer it cannot compare."""
+    """``<int:...>`` in every route (they are all row ids): a number beyond the id columns' range
+    becomes 0, which names no row, so the view answers 404 whatever the method. (Refusing to
+    match instead would make werkzeug answer 405 to a PATCH, and passing it on would reach the
+    database as a number it cannot compare with an INTEGER column.)"""
 
-    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    regex = r"[0-9]+"  # ASCII digits only: werkzeug's \d also matches ١ or １ as another spelling of 1
+
+    def to_python(self, value: str) -> int:
+        if len(value) > 10:
+            return 0
+        number = int(value)
+        return number if number <= MAX_ID else 0
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from marketplace.api.errors import error_response, is_api_request
+from marketplace.api.errors import http_error as api_http_error
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 
@@ -28,11 +30,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> ResponseReturnValue:
         db.session.rollback()
+        if is_api_request():  # raised before a route matched (the per-request input check): JSON
+            return error_response(exc.status, exc.code, exc.message, exc.fields)
         titles = {403: _("Not allowed"), 404: _("Not found"), 409: _("Conflict")}
         return _page(exc.status, titles.get(exc.status, _("Request refused")), str(exc.message))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
+        if is_api_request():
+            return api_http_error(exc)
         status = exc.code or 500
         messages = {
             400: (_("Bad request"), _("The request could not be understood.")),
@@ -49,4 +55,6 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception) -> ResponseReturnValue:
         db.session.rollback()
         log.exception("unhandled error")
+        if is_api_request():
+            return error_response(500, "server_error", _("Something went wrong on our side. Please try again later."))
         return _page(500, _("Server error"), _("Something went wrong on our side. Please try again later."))
