@@ -310,12 +310,12 @@ def worker(backend: str, workdir: Path, opts: argparse.Namespace) -> dict[str, A
     from werkzeug.datastructures import MultiDict
 
     from listings.importer import import_records
-    from listings.services import today
     from marketplace import create_app
     from marketplace.extensions import db
     from marketplace.recommendations.service import get_store
     from marketplace.search import services
     from marketplace.search.indexing import get_engine, reindex
+    from marketplace.timeutil import today
 
     out: dict[str, Any] = {"backend": backend, "load_before": os.getloadavg(), "rss": {}}
     app = create_app(config)

@@ -26,13 +26,12 @@ from sqlalchemy.orm import Session
 from listings import lifecycle
 from listings.lifecycle import transition_problem
 from listings.models import Listing, Need
-from listings.services import today
 from listings.validation import RECORD_TYPES, record_errors, type_schema
 from marketplace import bounds
 from marketplace.errors import Conflict, ValidationFailed
 from marketplace.organizations.models import Organization
 from marketplace.reference import classify, group_choices_for_industry, group_for_industry
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import today, utcnow
 
 BATCH_SIZE = 1000
 #: A record is a few kB; a longer line is refused without being held in memory.

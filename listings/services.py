@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -21,7 +20,7 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
 from marketplace.organizations.models import Organization
 from marketplace.organizations.services import require_member
 from marketplace.search import outbox as search_outbox
-from marketplace.timeutil import utcnow
+from marketplace.timeutil import today, utcnow
 
 Posting = Listing | Need
 MODELS: dict[str, type[Listing] | type[Need]] = {"listing": Listing, "need": Need}
@@ -33,13 +32,7 @@ FIELDS = {
 }
 _DATE_FIELDS = ("starts_on", "ends_on", "deadline", "needed_by")
 _LIST_FIELDS = ("regions", "industries", "size_classes", "tags")
-CHINA = ZoneInfo("Asia/Shanghai")
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # the records schema's external_id rule
-
-
-def today() -> date:
-    """Today in China: deadlines are Chinese calendar days."""
-    return datetime.now(CHINA).date()
 
 
 def kind_of(posting: Posting) -> str:

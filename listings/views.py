@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from listings import queries, services
 from listings.forms import (
@@ -23,14 +22,15 @@ from listings.forms import (
     subcategory_choices,
 )
 from listings.models import Listing, Need
+from marketplace import pages
 from marketplace.bounds import record_id
-from marketplace.errors import Conflict, DomainError, ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import attach_errors, options
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.forms import ConfirmForm, industry_choices, region_choices
 from marketplace.organizations.services import size_classification
 from marketplace.recommendations import service as recommendations
+from marketplace.timeutil import today
 
 bp = Blueprint("listings", __name__)
 KIND = {"listings": "listing", "needs": "need"}
@@ -73,7 +73,7 @@ def browse(plural: str) -> ResponseReturnValue:
     sorts = queries.LISTING_SORTS if kind == "listing" else queries.NEED_SORTS
     filters = queries.Filters.parse(request.args, sorts)
     build = queries.listing_query if kind == "listing" else queries.need_query
-    page = queries.paginate(db.session, build(db.session, filters, services.today()), filters.page, filters.per_page)
+    page = queries.paginate(db.session, build(db.session, filters, today()), filters.page, filters.per_page)
     return render_template(
         "listings/browse.html", plural=plural, kind=kind, filters=filters, page=page, sorts=sorts,
         subcategory_options=subcategory_choices()[1:],
@@ -94,7 +94,7 @@ def detail(plural: str, posting_id: int) -> ResponseReturnValue:
         plural=plural,
         kind=KIND[plural],
         editor=editor,
-        expired=posting.is_expired(services.today()),
+        expired=posting.is_expired(today()),
         classification=size_classification(posting.organization),
         confirm_form=ConfirmForm(),
     )
@@ -140,28 +140,19 @@ def _save(form: Any, kind: str, posting: Listing | Need | None, organization: An
     if missing:
         attach_errors(form, missing)
         return None
-    data = form.posting_data()
-    try:
+
+    def save() -> Listing | Need:
+        data = form.posting_data()
         if posting is None:
-            posting = services.create(db.session, kind, organization, current_user, data)
+            target = services.create(db.session, kind, organization, current_user, data)
         else:
-            services.update(db.session, posting, current_user, data, expected_version=form.expected_version())
-        if publish and posting.status != "published":
-            services.publish(db.session, posting, current_user)
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        fields: dict[str, list[Any]] = {}
-        for field, messages in exc.fields.items():
-            fields.setdefault(_form_field(field), []).extend(messages)
-        attach_errors(form, fields)
-        return None
-    except (Conflict, StaleDataError) as exc:
-        db.session.rollback()
-        message = exc.message if isinstance(exc, Conflict) else _("Someone else saved this in the meantime. Reload the page and apply your changes again.")
-        form.form_errors.append(str(message))
-        return None
-    return posting
+            target = services.update(db.session, posting, current_user, data, expected_version=form.expected_version())
+        if publish and target.status != "published":
+            services.publish(db.session, target, current_user)
+        return target
+
+    saved, target = pages.submit(form, save, field_of=_form_field)
+    return target if saved else None
 
 
 @bp.route(f"/{PLURAL}/new", methods=["GET", "POST"])
@@ -209,30 +200,22 @@ def act(plural: str, posting_id: int, action: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     version = request.form.get("version", type=record_id)
-    target = posting
-    try:
-        if action == "duplicate":
-            target = services.duplicate(db.session, posting, current_user)
-        elif action in ("archive", "restore"):
-            getattr(services, action)(db.session, posting, current_user)
-        else:
-            getattr(services, action)(db.session, posting, current_user, expected_version=version)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(str(exc.message), "danger")
-        return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
+    detail = url_for("listings.detail", plural=plural, posting_id=posting_id)
     messages = {
         "publish": _("Published."), "close": _("Closed."), "reopen": _("Re-opened."),
         "archive": _("Archived."), "restore": _("Restored from the archive."),
-        "duplicate": _("A draft copy has been made: adapt it and publish it."),
     }
-    flash(messages[action], "success")
-    if action == "duplicate":
-        return redirect(url_for("listings.edit", plural=plural, posting_id=target.id))
-    return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
+    if action in ("archive", "restore"):
+        return pages.act(lambda: getattr(services, action)(db.session, posting, current_user), messages[action], detail)
+    if action != "duplicate":
+        return pages.act(lambda: getattr(services, action)(db.session, posting, current_user, expected_version=version),
+                         messages[action], detail)
+    copies: list[Listing | Need] = []
+    done, _errors = pages.attempt(lambda: copies.append(services.duplicate(db.session, posting, current_user)))
+    if not done:
+        return redirect(detail)
+    flash(_("A draft copy has been made: adapt it and publish it."), "success")
+    return redirect(url_for("listings.edit", plural=plural, posting_id=copies[0].id))
 
 
 @bp.post(f"/{PLURAL}/<int:posting_id>/moderation")
@@ -243,18 +226,11 @@ def moderate(plural: str, posting_id: int) -> ResponseReturnValue:
     posting = _posting(plural, posting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        if request.form.get("action") == "unhide":
-            services.unhide(db.session, posting, current_user)
-        else:
-            services.hide(db.session, posting, current_user, request.form.get("reason", ""))
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        flash(_("Moderation saved."), "success")
-    return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
+    detail = url_for("listings.detail", plural=plural, posting_id=posting_id)
+    if request.form.get("action") == "unhide":
+        return pages.act(lambda: services.unhide(db.session, posting, current_user), _("Moderation saved."), detail)
+    return pages.act(lambda: services.hide(db.session, posting, current_user, request.form.get("reason", "")),
+                     _("Moderation saved."), detail)
 
 
 @bp.get(f"/my/{PLURAL}")
@@ -265,13 +241,13 @@ def dashboard(plural: str) -> ResponseReturnValue:
     if organization is None:
         return redirect(url_for("organizations.new"))
     model = services.MODELS[kind]
-    today = services.today()
+    as_of = today()
     state = request.args.get("state", "")
     rows = db.session.scalars(
         select(model).where(model.organization_id == organization.id).order_by(model.updated_at.desc())
     ).all()
-    counts = queries.status_counts(rows, today)
-    states = {row.id: queries.dashboard_state(row, today) for row in rows}
+    counts = queries.status_counts(rows, as_of)
+    states = {row.id: queries.dashboard_state(row, as_of) for row in rows}
     if state in counts:
         rows = [r for r in rows if states[r.id] == state]
     else:

@@ -150,7 +150,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.api import bp as api_bp
-    from marketplace.events.views import bp as events_bp
+    from marketplace.events import manage, views  # noqa: F401  (their routes go onto the events blueprint)
+    from marketplace.events.blueprint import bp as events_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.organizations.views import bp as organizations_bp

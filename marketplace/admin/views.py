@@ -17,7 +17,6 @@ from wtforms.validators import Length, Optional
 
 from listings.models import Listing, Need
 from listings.queries import offered as offered_listings
-from listings.services import today
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
@@ -27,6 +26,7 @@ from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations import services
 from marketplace.organizations.kinds import KINDS, VERIFICATION_LABELS, VERIFICATION_STATUSES
 from marketplace.organizations.models import Organization
+from marketplace.timeutil import today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50

@@ -32,6 +32,7 @@ from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.models import Organization
+from marketplace.timeutil import today
 
 COLLECTIONS = representations.COLLECTIONS
 PAGE_PARAMETERS = ("page", "per_page")
@@ -116,7 +117,7 @@ def index(kind: str) -> ResponseReturnValue:
     else:
         filters = _filters(kind, PARAMETERS[kind])
         build = listing_query if kind == "listing" else need_query
-        query = build(db.session, filters, services.today())
+        query = build(db.session, filters, today())
     model = services.MODELS[kind]
     query = query.options(selectinload(model.organization).selectinload(Organization.memberships))
     result = paginate(db.session, query, filters.page, filters.per_page)

@@ -14,9 +14,9 @@ from flask import url_for
 
 from listings.models import Listing, Need
 from listings.queries import Page
-from listings.services import FIELDS, is_editor, today
+from listings.services import FIELDS, is_editor
 from marketplace.organizations.models import Organization
-from marketplace.timeutil import aware
+from marketplace.timeutil import aware, today
 
 Posting = Listing | Need
 COLLECTIONS = {"listing": "listings", "need": "needs"}

@@ -11,7 +11,6 @@ from typing import Any
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
-from listings.services import today
 from marketplace.api import representations
 from marketplace.api.auth import caller
 from marketplace.api.blueprint import bp
@@ -20,6 +19,7 @@ from marketplace.api.http import check_parameters
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
 from marketplace.search import indexing, services
+from marketplace.timeutil import today
 from search import BackendUnavailable, Segment
 
 PARAMETERS = services.ARGUMENTS + ("facets",)

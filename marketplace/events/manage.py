@@ -16,12 +16,13 @@ from sqlalchemy import select
 from marketplace.bounds import parse_decimal, record_id
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
+from marketplace.events.blueprint import bp, download, event_row, event_time, load_event
 from marketplace.events.models import Event, Exclusion, Meeting, Participant
-from marketplace.events.views import act, attempt, bp, download, event_row, event_time, load_event
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
 from marketplace.organizations.models import Organization
+from marketplace.pages import act, attempt
 from marketplace.redirects import local_target
 
 

@@ -1,159 +1,36 @@
 """Event pages for everyone and for participants: the list, an event, registration, the
 directory, who to meet, meeting requests, the agenda (page, iCalendar, PDF) and outcomes.
-The organizer's pages are in :mod:`marketplace.events.manage` (same blueprint)."""
+The organizer's pages are in :mod:`marketplace.events.manage`; both put their routes on the
+blueprint of :mod:`marketplace.events.blueprint`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from listings.models import Listing, Need
 from marketplace.bounds import record_id
-from marketplace.errors import DomainError, NotFound, ValidationFailed
+from marketplace.errors import DomainError
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
+from marketplace.events.blueprint import (
+    bp,
+    download,
+    event_row,
+    load_event,
+    me_in,
+    require_participant,
+)
 from marketplace.events.models import Event, Meeting, MeetingRequest, Participant
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
+from marketplace.pages import act, attempt
 from marketplace.redirects import local_target
-
-bp = Blueprint("events", __name__, url_prefix="/events")
-
-
-def load_event(event_id: int) -> Event:
-    try:
-        return services.get_event(db.session, event_id, current_user if current_user.is_authenticated else None)
-    except NotFound:
-        abort(404)
-
-
-def attempt(action: Callable[[], Any]) -> tuple[bool, dict[str, list[str]]]:
-    """Run a service call and commit: (True, {}) when done; (False, field errors) when input
-    broke a rule with fields to mark; (False, {}) after flashing any other refusal. Nothing is
-    written unless done; 403 and 404 stay HTTP errors; a concurrent change asks for a reload."""
-    try:
-        action()
-        db.session.commit()
-        return True, {}
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            abort(exc.status)
-        if isinstance(exc, ValidationFailed) and exc.fields:
-            return False, {k: [str(m) for m in v] for k, v in exc.fields.items()}
-        flash(str(exc.message), "danger")
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this event meanwhile: reload the page and try again."), "danger")
-    return False, {}
-
-
-def act(action: Callable[[], Any], done: str | None, back: str) -> ResponseReturnValue:
-    """:func:`attempt` for a form with no fields to mark: say what was wrong, or ``done``, and
-    go ``back``."""
-    succeeded, errors = attempt(action)
-    if errors:
-        flash(" ".join(dict.fromkeys(m for v in errors.values() for m in v)), "danger")
-    elif succeeded and done:
-        flash(done, "success")
-    return redirect(back)
-
-
-def event_row(event: Event, model: Any, row_id: int | None) -> Any:
-    """A row of ``model`` that belongs to the event (404 otherwise)."""
-    row = db.session.get(model, row_id or 0)
-    if row is None or row.event_id != event.id:
-        abort(404)
-    return row
-
-
-def download(body: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
-    """A file of the event for the browser to save (``inline``: to show)."""
-    disposition = "inline" if inline else "attachment"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
-
-
-def me_in(event: Event) -> Participant | None:
-    return services.participant_of(db.session, event, current_user if current_user.is_authenticated else None)
-
-
-def require_participant(event: Event) -> Participant:
-    me = me_in(event)
-    if me is None or me.status != "approved":
-        abort(403)
-    return me
-
-
-@bp.app_template_global()
-def requests_open(event: Event) -> bool:
-    return asks.requests_open(event)
-
-
-@bp.app_template_global()
-def event_phase_label(phase: str) -> str:
-    return str(services.PHASE_LABELS.get(phase, phase))
-
-
-@bp.app_template_global()
-def event_role_label(role: str) -> str:
-    return participation.role_label(role)
-
-
-STATUS_LABELS = {
-    "participant": {"pending": _l("awaiting approval"), "approved": _l("approved"), "declined": _l("declined"),
-                    "cancelled": _l("cancelled")},
-    "request": {"pending": _l("pending"), "accepted": _l("accepted"), "declined": _l("declined"),
-                "withdrawn": _l("withdrawn"), "expired": _l("expired")},
-    "meeting": {"planned": _l("planned"), "scheduled": _l("scheduled"), "unplaced": _l("not placed"),
-                "held": _l("held"), "no_show": _l("no-show"), "cancelled": _l("cancelled")},
-    "source": {"request": _l("requested"), "organizer": _l("set by the organizer"), "recommended": _l("recommended")},
-}
-
-
-@bp.app_template_global()
-def event_status_label(kind: str, key: str) -> str:
-    return str(STATUS_LABELS.get(kind, {}).get(key, key))
-
-
-@bp.app_template_global()
-def event_status_labels(kind: str) -> dict[str, str]:
-    return {k: str(v) for k, v in STATUS_LABELS.get(kind, {}).items()}
-
-
-REASON_LABELS = {
-    asks.CALLED_OFF: _l("The organizer called this meeting off."),
-    asks.NOT_ALLOWED: _l("The organizer did not allow this meeting."),
-    asks.LEFT: _l("The participant left the event."),
-}
-
-
-@bp.app_template_global()
-def request_reason(reason: str) -> str:
-    """A request's reason: the platform's own in the reader's language, else as written."""
-    return str(REASON_LABELS.get(reason, reason))
-
-
-@bp.app_template_global()
-def result_label(result: str) -> str:
-    return str(eventday.RESULT_LABELS.get(result, result))
-
-
-@bp.app_template_filter()
-def event_time(moment: Any, event: Event, fmt: str = "%m-%d %H:%M") -> str:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(event.timezone)).strftime(fmt) if moment else ""
-
-
-# --- everyone -------------------------------------------------------------------------------
 
 
 @bp.get("")
@@ -405,5 +282,3 @@ def record_outcome(event_id: int, meeting_id: int) -> ResponseReturnValue:
         flash(_("Thank you: the outcome is saved."), "success")
     return redirect(url_for("events.agenda", event_id=event.id) + f"#meeting-{meeting.id}")
 
-
-from marketplace.events import manage  # noqa: E402,F401  (the organizer's routes on this blueprint)

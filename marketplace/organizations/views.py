@@ -17,12 +17,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.bounds import page_number, record_id
-from marketplace.errors import DomainError, InvalidToken, PermissionDenied, ValidationFailed
+from marketplace.errors import InvalidToken
 from marketplace.extensions import db
-from marketplace.forms import attach_errors
 from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations import services
 from marketplace.organizations.forms import (
@@ -35,6 +33,7 @@ from marketplace.organizations.forms import (
 )
 from marketplace.organizations.kinds import KINDS
 from marketplace.organizations.models import Invitation, Membership, Organization
+from marketplace.pages import act, attempt, submit
 from marketplace.reference import is_region
 
 bp = Blueprint("organizations", __name__)
@@ -95,16 +94,10 @@ def edit(org_id: int) -> ResponseReturnValue:
     membership = services.require_member(organization, current_user)
     form = ProfileForm.for_organization(organization)
     if form.validate_on_submit():
-        try:
-            services.update_profile(db.session, organization, form.profile_data(), actor=current_user)
-            db.session.commit()
-        except (ValidationFailed, PermissionDenied) as exc:
-            db.session.rollback()
-            attach_errors(form, exc.fields)
-        except IntegrityError:  # a concurrent save took the same credit code
-            db.session.rollback()
-            attach_errors(form, {"credit_code": [_("Another organization is already registered with this credit code.")]})
-        else:
+        saved, _result = submit(
+            form, lambda: services.update_profile(db.session, organization, form.profile_data(), actor=current_user)
+        )
+        if saved:
             flash(_("The profile has been saved."), "success")
             return redirect(url_for("organizations.edit", org_id=org_id))
     elif form.is_submitted():
@@ -124,15 +117,9 @@ def edit(org_id: int) -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     form = NewOrganizationForm()
     if form.validate_on_submit():
-        try:
-            organization = services.create_organization(
-                db.session, current_user, name=form.name.data or "", kind=form.kind.data or ""
-            )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            attach_errors(form, exc.fields)
-        else:
-            db.session.commit()
+        created, organization = submit(form, lambda: services.create_organization(
+            db.session, current_user, name=form.name.data or "", kind=form.kind.data or ""))
+        if created and organization is not None:
             session["org_id"] = organization.id
             return redirect(url_for("organizations.edit", org_id=organization.id))
     return render_template("organizations/new.html", form=form)
@@ -178,24 +165,14 @@ def invite(org_id: int) -> ResponseReturnValue:
             for message in field_errors:
                 flash(str(message), "danger")
         return redirect(url_for("organizations.members", org_id=org_id))
-    try:
-        services.invite(
-            db.session,
-            organization,
-            current_user,
-            email=form.email.data or "",
-            role=form.role.data or "member",
-            link_for=lambda token: url_for("organizations.invitation", token=token, _external=True),
-            max_age_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
-        )
-    except ValidationFailed as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        deliver_after_commit()
-        flash(_("The invitation has been sent."), "success")
-    return redirect(url_for("organizations.members", org_id=org_id))
+    back = url_for("organizations.members", org_id=org_id)
+    response = act(lambda: services.invite(
+        db.session, organization, current_user, email=form.email.data or "", role=form.role.data or "member",
+        link_for=lambda token: url_for("organizations.invitation", token=token, _external=True),
+        max_age_days=current_app.config["INVITATION_MAX_AGE_DAYS"],
+    ), _("The invitation has been sent."), back)
+    deliver_after_commit()
+    return response
 
 
 def _membership(org_id: int, membership_id: int) -> Membership:
@@ -212,15 +189,9 @@ def remove_member(org_id: int, membership_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     leaving = membership.user_id == current_user.id
-    try:
-        services.remove_member(db.session, membership, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(str(exc.message), "danger")
+    done, _errors = attempt(lambda: services.remove_member(db.session, membership, current_user))
+    if not done:
         return redirect(url_for("organizations.members", org_id=org_id))
-    db.session.commit()
     flash(_("The member has been removed.") if not leaving else _("You have left the organization."), "success")
     return redirect(url_for("main.index") if leaving else url_for("organizations.members", org_id=org_id))
 
@@ -232,17 +203,8 @@ def member_role(org_id: int, membership_id: int) -> ResponseReturnValue:
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.set_member_role(db.session, membership, current_user, form.role.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("The role has been changed."), "success")
-    return redirect(url_for("organizations.members", org_id=org_id))
+    return act(lambda: services.set_member_role(db.session, membership, current_user, form.role.data or ""),
+               _("The role has been changed."), url_for("organizations.members", org_id=org_id))
 
 
 @bp.post("/orgs/<int:org_id>/invitations/<int:invitation_id>/revoke")
@@ -286,14 +248,6 @@ def request_verification(org_id: int) -> ResponseReturnValue:
     organization = _organization(org_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.request_verification(db.session, organization, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status == 403:
-            raise
-        flash(str(exc.message), "danger")
-    else:
-        db.session.commit()
-        flash(_("Verification requested. A platform administrator will review your organization."), "success")
-    return redirect(url_for("organizations.edit", org_id=org_id))
+    return act(lambda: services.request_verification(db.session, organization, current_user),
+               _("Verification requested. A platform administrator will review your organization."),
+               url_for("organizations.edit", org_id=org_id))

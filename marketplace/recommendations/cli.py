@@ -97,8 +97,8 @@ def recommend(need_ids: tuple[str, ...], all_needs: bool, limit: int, as_of: str
 def evaluate_command(records: Path, qrels: Path, as_of: str | None, as_json: bool) -> None:
     """Load RECORDS into a fresh temporary database and score recommendations against QRELS."""
     from listings.importer import ImportFailed
-    from listings.services import today
     from marketplace.recommendations.evaluation import evaluate
+    from marketplace.timeutil import today
 
     try:
         results = evaluate(records, qrels, _day(as_of) or today(), Path(current_app.instance_path), current_app.config.get("MATCHING_MODEL"))

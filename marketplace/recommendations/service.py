@@ -64,7 +64,7 @@ class Recommendations:
 
 
 def _today(as_of: date | None) -> date:
-    from listings.services import today
+    from marketplace.timeutil import today
 
     return as_of or today()
 

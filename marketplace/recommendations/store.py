@@ -168,7 +168,7 @@ class MatchingStore:
     # --- keeping in step ---------------------------------------------------------------------
 
     def _apply(self, session: Session, listings: list[Listing], needs: list[Need], limit: int | None) -> None:
-        from listings.services import today
+        from marketplace.timeutil import today
 
         recommender = self.recommender
         as_of = today()

@@ -66,8 +66,8 @@ def status() -> None:
 def evaluate_command(records: Path, qrels: Path, as_of: str | None, use_es: bool, as_json: bool) -> None:
     """Type each need's title in RECORDS as a query and score the results against QRELS."""
     from listings.importer import ImportFailed
-    from listings.services import today
     from marketplace.search.evaluation import evaluate
+    from marketplace.timeutil import today
     from search import BackendUnavailable
 
     url = current_app.config.get("ELASTICSEARCH_URL", "")

@@ -319,7 +319,7 @@ def warm_up(app: Any) -> threading.Thread:
     What is loaded then lives as long as the process: it is moved out of the cyclic garbage
     collector's generations (``gc.freeze``), whose full passes would otherwise walk it again and
     again (at 100k listings ~0.5 s each, stalling whichever request set one off)."""
-    from listings.services import today
+    from marketplace.timeutil import today
 
     def run() -> None:
         started = time.perf_counter()

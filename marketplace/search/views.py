@@ -10,11 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from listings.services import today
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.search import indexing, services
 from marketplace.templating import locale_code
+from marketplace.timeutil import today
 from search import BackendUnavailable
 
 bp = Blueprint("search", __name__)

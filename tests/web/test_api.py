@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from listings.models import Listing, Need
-from listings.services import FIELDS, today
+from listings.services import FIELDS
 from marketplace.extensions import db
 from marketplace.organizations import services as organizations
+from marketplace.timeutil import today
 from tests.web.test_api_support import (
     API,
     LISTING,

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 
 from listings.models import Listing, Need
-from listings.services import today
 from marketplace.extensions import db
 from marketplace.organizations.models import Organization
+from marketplace.timeutil import today
 from tests.web.test_api_support import API, LISTING, create_posting, error_of, org_of, token_headers
 
 STRICT = {"parse_constant": lambda name: (_ for _ in ()).throw(ValueError(f"{name} in JSON"))}

@@ -238,7 +238,7 @@ def test_a_server_loads_the_search_index_as_it_starts(make_app, make_user, publi
 
 
 def engine_request(text):
-    from listings.services import today
+    from marketplace.timeutil import today
     from search import SearchRequest
 
     return SearchRequest(text=text, as_of=today())
