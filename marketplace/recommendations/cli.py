@@ -1,4 +1,5 @@
-"""CLI: ``matching rebuild|status``, ``recommend`` and ``evaluate``."""
+"""CLI: ``matching rebuild|status|recommend|evaluate`` (``recommend`` and ``evaluate`` also keep
+their old top-level names for one release)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def status() -> None:
     click.echo(f"needs: {len(recommender.needs)} ({len(recommender.need_vectors)} with vectors)")
 
 
-@click.command("recommend")
+@matching_cli.command("recommend")
 @click.argument("need_ids", nargs=-1)
 @click.option("--all", "all_needs", is_flag=True, help="Every published need.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
@@ -89,7 +90,7 @@ def recommend(need_ids: tuple[str, ...], all_needs: bool, limit: int, as_of: str
             click.echo(f"  {rank:>2}. {item['listing']:<20} {item['score']:.3f}  {reasons}")
 
 
-@click.command("evaluate")
+@matching_cli.command("evaluate")
 @click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", default=None, help="Judge deadlines on this day (default: today).")
@@ -115,4 +116,17 @@ def evaluate_command(records: Path, qrels: Path, as_of: str | None, as_json: boo
     click.echo(f"({results['matcher'].needs} needs)")
 
 
-COMMANDS = (matching_cli, recommend, evaluate_command)
+def moved(command: click.Command, group: str) -> click.Command:
+    """``command`` under its old top-level name, for one release: it runs as before and says
+    where it moved (on stderr, so that --json output stays parseable)."""
+
+    def callback(**kwargs: object) -> object:
+        click.echo(f"Note: `marketplace {command.name}` is now `marketplace {group} {command.name}`; "
+                   "the old name will be removed in the next release.", err=True)
+        return click.get_current_context().invoke(command, **kwargs)
+
+    return click.Command(command.name, params=command.params, callback=callback, hidden=True,
+                         help=f"Moved to `{group} {command.name}`.")
+
+
+COMMANDS = (matching_cli, moved(recommend, "matching"), moved(evaluate_command, "matching"))

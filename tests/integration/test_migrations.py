@@ -36,3 +36,21 @@ def test_upgrade_downgrade_upgrade_matches_models(make_app, tmp_path, is_postgre
         upgrade()
         assert _tables() == set(db.metadata.tables)
         assert _differences() == []
+
+
+def test_file_names_sort_in_chain_order():
+    """Dated file names (YYYYMMDD_HHMM_rev_slug) list the revisions in the order they apply."""
+    import re
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    files = sorted(versions.glob("*.py"))
+    revisions, parents = [], {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision = '([0-9a-f]+)'", text, re.M).group(1)
+        parent = re.search(r"^down_revision = (None|'[0-9a-f]+')", text, re.M).group(1).strip("'")
+        assert re.fullmatch(rf"\d{{8}}_\d{{4}}_{revision}_\w+\.py", path.name), path.name
+        revisions.append(revision)
+        parents[revision] = None if parent == "None" else parent
+    assert [parents[r] for r in revisions] == [None, *revisions[:-1]]

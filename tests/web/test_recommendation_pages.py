@@ -130,22 +130,27 @@ def test_sme_home_suggests_offers(client, auth, market):
 
 
 def test_recommend_cli_json(runner, market):
-    result = runner.invoke(args=["recommend", market["need"].external_id, "--json", "--limit", "5"])
+    result = runner.invoke(args=["matching", "recommend", market["need"].external_id, "--json", "--limit", "5"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     items = data[market["need"].external_id]
     assert items[0]["listing"] == market["fit"].external_id
     assert isinstance(items[0]["score"], float)
     assert {"code", "zh", "en"} <= set(items[0]["reasons"][0])
-    assert runner.invoke(args=["recommend", "no-such-need"]).exit_code != 0
-    everything = json.loads(runner.invoke(args=["recommend", "--all", "--json"]).output)
+    assert runner.invoke(args=["matching", "recommend", "no-such-need"]).exit_code != 0
+    everything = json.loads(runner.invoke(args=["matching", "recommend", "--all", "--json"]).output)
     assert list(everything) == [market["need"].external_id]
     # --as-of after the loans' deadlines would matter; a bad date is refused
-    assert runner.invoke(args=["recommend", "--all", "--as-of", "2026-13-01"]).exit_code != 0
+    assert runner.invoke(args=["matching", "recommend", "--all", "--as-of", "2026-13-01"]).exit_code != 0
+    # The old top-level name still works for one release, says where the command moved, and its
+    # output is unchanged (the note goes to stderr).
+    old = runner.invoke(args=["recommend", "--all", "--json"])
+    assert old.exit_code == 0 and json.loads(old.stdout) == everything
+    assert "marketplace matching recommend" in old.stderr
 
 
 def test_evaluate_cli_reports_every_method(runner):
-    result = runner.invoke(args=["evaluate", f"{FIXTURES}/records.jsonl", f"{FIXTURES}/qrels.tsv", "--as-of", "2026-12-01", "--json"])
+    result = runner.invoke(args=["matching", "evaluate", f"{FIXTURES}/records.jsonl", f"{FIXTURES}/qrels.tsv", "--as-of", "2026-12-01", "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output.strip().splitlines()[-1])
     assert set(scores) == {"matcher", "lexical", "semantic"}
