@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from marketplace import config as configuration
-from marketplace.config import PROJECT_ROOT
+from marketplace.config import shipped
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=str(instance),
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(shipped("templates")),
     )
     app.config.from_mapping(configuration.from_environment(instance))
     if config:

@@ -11,13 +11,27 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A source checkout (``make run``, an editable install) rather than an installed wheel.
+SOURCE_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def shipped(name: str) -> Path:
+    """A folder the app reads (``templates``, ``migrations``): at the top of a source checkout,
+    or inside the installed package, where a wheel carries it (see setup.py)."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
 
 
 def instance_path() -> Path:
-    """The folder that holds all state of one installation (``MARKETPLACE_INSTANCE``)."""
+    """The folder that holds all state of one installation (``MARKETPLACE_INSTANCE``; by default
+    ``instance/`` in a source checkout, else in the working directory)."""
     configured = os.environ.get("MARKETPLACE_INSTANCE")
-    path = Path(configured).expanduser() if configured else PROJECT_ROOT / "instance"
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        path = (PROJECT_ROOT if SOURCE_CHECKOUT else Path.cwd()) / "instance"
     return path.resolve()
 
 

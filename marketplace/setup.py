@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace.bounds import MAX_ID
-from marketplace.config import PROJECT_ROOT
+from marketplace.config import PACKAGE_DIR, shipped
 from marketplace.extensions import (
     babel,
     bootstrap,
@@ -22,7 +22,7 @@ from marketplace.extensions import (
     talisman,
 )
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = shipped("migrations")
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -66,7 +66,7 @@ def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(PROJECT_ROOT / "marketplace" / "translations"),
+        default_translation_directories=str(PACKAGE_DIR / "translations"),
     )
 
 
