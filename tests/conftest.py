@@ -183,6 +183,14 @@ def make_user(app: Flask) -> Callable[..., Any]:
     return make
 
 
+@pytest.fixture
+def make_posting(app: Flask) -> Callable[..., Any]:
+    """Create (and commit) a published posting of a user's organization (tests.factories)."""
+    from tests.factories import gen_posting
+
+    return gen_posting
+
+
 class Auth:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client

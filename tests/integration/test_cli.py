@@ -94,4 +94,7 @@ def test_mail_send_command(runner):
     mail.enqueue(db.session, "x@example.cn", "subject", "body")
     db.session.commit()
     result = runner.invoke(args=["mail", "send"])
-    assert result.exit_code == 0 and "1" in result.output
+    assert result.exit_code == 0 and result.output == "Delivered 1 message(s).\n"
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.sent_at is not None and message.transport == "log"
+    assert runner.invoke(args=["mail", "send"]).output == "Delivered 0 message(s).\n"  # nothing is sent twice

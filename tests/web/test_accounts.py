@@ -228,9 +228,17 @@ def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(client
 
 
 def test_forged_reset_token_is_refused(client, make_user):
-    make_user()
-    response = client.get("/password/reset/not-a-token")
-    assert response.status_code == 302
+    user = make_user()
+    before = user.password_hash
+    for token in ("not-a-token", "eyJ1aWQiOjF9.forged.signature"):
+        response = client.get(f"/password/reset/{token}")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/password/forgot")
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "alert-danger" in page  # says the link is not valid
+        posted = client.post(f"/password/reset/{token}", data={"password": "new-password-1", "confirm": "new-password-1"})
+        assert posted.status_code == 302 and posted.headers["Location"].endswith("/password/forgot")
+    db.session.refresh(user)
+    assert user.password_hash == before
 
 
 def test_change_password_ends_other_sessions(app, make_user):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from marketplace.accounts import tokens
 from marketplace.accounts.models import User
 from marketplace.extensions import db
-from marketplace.organizations.models import Membership, Organization
+from tests.factories import org_of  # noqa: F401  (the API tests import it from here)
 
 API = "/api/v1"
 LISTING = {
@@ -29,13 +27,6 @@ NEED = {
     "budget_cny": 20_000,
     "region": "441900",
 }
-
-
-def org_of(user: User) -> Organization:
-    membership = db.session.scalars(
-        select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
-    ).first()
-    return membership.organization
 
 
 def bearer(token: str) -> dict[str, str]:

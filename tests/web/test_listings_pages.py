@@ -9,10 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from listings import services
 from listings.models import Listing, Need
 from marketplace.extensions import db
-from marketplace.organizations.models import Membership
+from tests.factories import org_of
 
 LOAN_FORM = {
     "category": "financing",
@@ -31,21 +30,6 @@ LOAN_FORM = {
     "price_cny": "999",  # not a financing field: dropped
     "action": "publish",
 }
-
-
-def _org(user):
-    return db.session.scalars(select(Membership).where(Membership.user_id == user.id)).first().organization
-
-
-@pytest.fixture
-def make_posting(app):
-    def make(user, kind="listing", **fields):
-        data = {"category": "service", "title": "测试服务", "description": "描述", "status": "published", **fields}
-        posting = services.create(db.session, kind, _org(user), user, data)
-        db.session.commit()
-        return posting
-
-    return make
 
 
 def test_bank_publishes_a_loan_through_the_form(client, make_user, auth):
@@ -208,7 +192,7 @@ def test_browse_ignores_bad_values_and_paginates(client, make_user, make_posting
 
 def test_verified_only(client, make_user, make_posting):
     verified, unverified = make_user(kind="bank"), make_user(kind="bank")
-    _org(verified).verification_status = "verified"
+    org_of(verified).verification_status = "verified"
     db.session.commit()
     make_posting(verified, title="认证机构")
     make_posting(unverified, title="未认证机构")

@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.mail.models import OutboxMessage
 from marketplace.organizations.models import Membership, Organization
 from tests.conftest import PASSWORD
+from tests.factories import org_of
 
 VALID_CODE = "914419008568201E72"
 
@@ -30,14 +31,10 @@ PROFILE = {
 }
 
 
-def _org(user: User) -> Organization:
-    return db.session.scalars(select(Membership).where(Membership.user_id == user.id)).first().organization
-
-
 def test_profile_is_saved_and_classified_with_its_rule(client, make_user, auth):
     user = make_user()
     auth.login(user.email)
-    org = _org(user)
+    org = org_of(user)
     response = client.post(f"/orgs/{org.id}/edit", data=PROFILE, follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -58,7 +55,7 @@ def test_english_rule_text(client, make_user, auth):
     user = make_user()
     auth.login(user.email)
     client.get("/lang/en")
-    org = _org(user)
+    org = org_of(user)
     page = client.post(f"/orgs/{org.id}/edit", data=PROFILE, follow_redirects=True).get_data(as_text=True)
     assert "Industry: 25 employees" in page and "→ small" in page
 
@@ -79,7 +76,7 @@ def test_english_rule_text(client, make_user, auth):
 def test_bad_profile_input_is_rejected_next_to_its_field(client, make_user, auth, field, value, message):
     user = make_user()
     auth.login(user.email)
-    org = _org(user)
+    org = org_of(user)
     response = client.post(f"/orgs/{org.id}/edit", data={**PROFILE, field: value})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -96,7 +93,7 @@ def test_bad_profile_input_is_rejected_next_to_its_field(client, make_user, auth
 def test_check_character_message_names_expected_value(client, make_user, auth):
     user = make_user()
     auth.login(user.email)
-    org = _org(user)
+    org = org_of(user)
     client.get("/lang/en")
     page = client.post(f"/orgs/{org.id}/edit", data={**PROFILE, "credit_code": "914419008568201E73"}).get_data(as_text=True)
     assert "should be &#39;2&#39;, not &#39;3&#39;" in page or "should be '2', not '3'" in page
@@ -105,10 +102,10 @@ def test_check_character_message_names_expected_value(client, make_user, auth):
 def test_credit_code_is_unique(client, make_user, auth):
     first, second = make_user(), make_user()
     auth.login(first.email)
-    assert client.post(f"/orgs/{_org(first).id}/edit", data=PROFILE).status_code == 302
+    assert client.post(f"/orgs/{org_of(first).id}/edit", data=PROFILE).status_code == 302
     auth.logout()
     auth.login(second.email)
-    response = client.post(f"/orgs/{_org(second).id}/edit", data=PROFILE)
+    response = client.post(f"/orgs/{org_of(second).id}/edit", data=PROFILE)
     assert response.status_code == 200
     assert "invalid-feedback" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).where(Organization.credit_code == VALID_CODE)) == 1
@@ -117,7 +114,7 @@ def test_credit_code_is_unique(client, make_user, auth):
 def test_lower_case_credit_code_is_normalised(client, make_user, auth):
     user = make_user()
     auth.login(user.email)
-    org = _org(user)
+    org = org_of(user)
     client.post(f"/orgs/{org.id}/edit", data={**PROFILE, "credit_code": VALID_CODE.lower()})
     db.session.refresh(org)
     assert org.credit_code == VALID_CODE
@@ -126,7 +123,7 @@ def test_lower_case_credit_code_is_normalised(client, make_user, auth):
 def test_ambiguous_industry_uses_chosen_size_group(client, make_user, auth):
     user = make_user()
     auth.login(user.email)
-    org = _org(user)
+    org = org_of(user)
     data = {**PROFILE, "industry": "K70", "employees": "150", "annual_revenue_wan": "600", "total_assets_wan": "100"}
     client.post(f"/orgs/{org.id}/edit", data={**data, "size_group": "property_management"})
     db.session.refresh(org)
@@ -137,7 +134,7 @@ def test_ambiguous_industry_uses_chosen_size_group(client, make_user, auth):
 
 def test_member_of_a_cannot_edit_or_manage_b(client, make_user, auth):
     alice, bob = make_user(), make_user()
-    b_org = _org(bob)
+    b_org = org_of(bob)
     auth.login(alice.email)
     assert client.get(f"/orgs/{b_org.id}/edit").status_code == 403
     assert client.post(f"/orgs/{b_org.id}/edit", data=PROFILE).status_code == 403
@@ -154,7 +151,7 @@ def test_member_of_a_cannot_edit_or_manage_b(client, make_user, auth):
 
 
 def test_anonymous_is_sent_to_login(client, make_user):
-    org = _org(make_user())
+    org = org_of(make_user())
     response = client.get(f"/orgs/{org.id}/edit")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
@@ -162,7 +159,7 @@ def test_anonymous_is_sent_to_login(client, make_user):
 def test_public_profile_hides_private_data(client, make_user, auth):
     user = make_user()
     auth.login(user.email)
-    org = _org(user)
+    org = org_of(user)
     client.post(f"/orgs/{org.id}/edit", data={**PROFILE, "contact_phone": "0769-12345678"})
     auth.logout()
     page = client.get(f"/orgs/{org.id}").get_data(as_text=True)
@@ -182,7 +179,7 @@ def _invitation_link(email: str) -> str:
 
 def test_invitation_flow_for_an_existing_account(client, make_user, auth):
     owner, colleague = make_user(), make_user()
-    org = _org(owner)
+    org = org_of(owner)
     auth.login(owner.email)
     assert client.post(f"/orgs/{org.id}/invitations", data={"email": colleague.email, "role": "member"}).status_code == 302
     link = _invitation_link(colleague.email)
@@ -198,7 +195,7 @@ def test_invitation_flow_for_an_existing_account(client, make_user, auth):
 
 def test_invitation_is_bound_to_its_email(client, make_user, auth):
     owner, stranger = make_user(), make_user()
-    org = _org(owner)
+    org = org_of(owner)
     auth.login(owner.email)
     client.post(f"/orgs/{org.id}/invitations", data={"email": "invited@example.cn", "role": "member"})
     link = _invitation_link("invited@example.cn")
@@ -210,7 +207,7 @@ def test_invitation_is_bound_to_its_email(client, make_user, auth):
 
 def test_signup_through_an_invitation_joins_without_new_organization(client, make_user, auth):
     owner = make_user()
-    org = _org(owner)
+    org = org_of(owner)
     auth.login(owner.email)
     client.post(f"/orgs/{org.id}/invitations", data={"email": "new@example.cn", "role": "owner"})
     token = _invitation_link("new@example.cn").rsplit("/", 1)[1]
@@ -228,7 +225,7 @@ def test_signup_through_an_invitation_joins_without_new_organization(client, mak
 
 def test_last_owner_cannot_leave_or_step_down(client, make_user, auth):
     owner = make_user()
-    org = _org(owner)
+    org = org_of(owner)
     membership = org.memberships[0]
     auth.login(owner.email)
     client.post(f"/orgs/{org.id}/members/{membership.id}/role", data={"role": "member"})
@@ -240,7 +237,7 @@ def test_last_owner_cannot_leave_or_step_down(client, make_user, auth):
 def test_verification_request_and_admin_decision(client, make_user, auth):
     owner = make_user()
     admin = make_user(kind="platform", admin=True)
-    org = _org(owner)
+    org = org_of(owner)
     auth.login(owner.email)
     # Not before the profile has a credit code and a region.
     client.post(f"/orgs/{org.id}/verification")

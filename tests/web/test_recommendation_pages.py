@@ -6,26 +6,21 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
 
 from listings import services
 from listings.models import Need
 from marketplace.extensions import db
-from marketplace.organizations.models import Membership
 from marketplace.recommendations.service import get_store, matches_for_need
+from tests.factories import org_of
 
 FIXTURES = "tests/fixtures"
 
 
-def _org(user):
-    return db.session.scalars(select(Membership).where(Membership.user_id == user.id)).first().organization
-
-
 @pytest.fixture
-def market(app, make_user):
+def foshan_loans(app, make_user):
     """A bank with loans, an SME in Foshan (C39, small) with a financing need."""
     bank, sme = make_user(kind="bank"), make_user(kind="sme")
-    sme_org = _org(sme)
+    sme_org = org_of(sme)
     sme_org.region, sme_org.industry, sme_org.size_class = "440600", "C39", "small"
     loans = {}
     for key, fields in {
@@ -34,7 +29,7 @@ def market(app, make_user):
         "big": {"title": "大额流动资金贷款", "amount_min_cny": 10_000_000},
     }.items():
         data = {"category": "financing", "subcategory": "loan", "description": "流动资金 贷款 周转", "status": "published", **fields}
-        loans[key] = services.create(db.session, "listing", _org(bank), bank, data)
+        loans[key] = services.create(db.session, "listing", org_of(bank), bank, data)
     need = services.create(db.session, "need", sme_org, sme, {
         "category": "financing", "subcategory": "loan", "title": "需要流动资金贷款", "status": "published",
         "description": "下游回款慢，需要 200 万元流动资金", "amount_cny": 2_000_000,
@@ -43,9 +38,9 @@ def market(app, make_user):
     return {"bank": bank, "sme": sme, "need": need, **loans}
 
 
-def test_need_page_shows_eligible_matches_with_reasons_and_exclusions(client, auth, market):
-    auth.login(market["sme"].email)
-    page = client.get(f"/needs/{market['need'].id}").get_data(as_text=True)
+def test_need_page_shows_eligible_matches_with_reasons_and_exclusions(client, auth, foshan_loans):
+    auth.login(foshan_loans["sme"].email)
+    page = client.get(f"/needs/{foshan_loans['need'].id}").get_data(as_text=True)
     section = page.split('id="recommendations"')[1].split('id="excluded"')[0]
     assert "小微企业流动资金贷款" in section and "同城：佛山市" in section
     assert "流动资金贷款（深圳）" not in section and "大额流动资金贷款" not in section
@@ -53,47 +48,47 @@ def test_need_page_shows_eligible_matches_with_reasons_and_exclusions(client, au
     assert "不在服务地区内" in excluded and "金额不在产品范围内" in excluded
 
 
-def test_recommendations_follow_edits_at_once(client, auth, market):
-    need = market["need"]
+def test_recommendations_follow_edits_at_once(client, auth, foshan_loans):
+    need = foshan_loans["need"]
     first = matches_for_need(db.session, need)
-    assert market["fit"].id in [r.item.id for r in first.items]
-    services.close(db.session, market["fit"], market["bank"])
+    assert foshan_loans["fit"].id in [r.item.id for r in first.items]
+    services.close(db.session, foshan_loans["fit"], foshan_loans["bank"])
     db.session.commit()
-    assert market["fit"].id not in [r.item.id for r in matches_for_need(db.session, need).items]
-    services.reopen(db.session, market["fit"], market["bank"])
-    services.update(db.session, market["shenzhen"], market["bank"], {"regions": ["440600"]}, expected_version=None)
+    assert foshan_loans["fit"].id not in [r.item.id for r in matches_for_need(db.session, need).items]
+    services.reopen(db.session, foshan_loans["fit"], foshan_loans["bank"])
+    services.update(db.session, foshan_loans["shenzhen"], foshan_loans["bank"], {"regions": ["440600"]}, expected_version=None)
     db.session.commit()
     ids = [r.item.id for r in matches_for_need(db.session, need).items]
-    assert market["fit"].id in ids and market["shenzhen"].id in ids
+    assert foshan_loans["fit"].id in ids and foshan_loans["shenzhen"].id in ids
 
 
-def test_stale_index_never_returns_what_the_database_excludes(market):
-    need = market["need"]
+def test_stale_index_never_returns_what_the_database_excludes(foshan_loans):
+    need = foshan_loans["need"]
     matches_for_need(db.session, need)  # index built
     store = get_store()
     # Simulate a lost update: the database changes, the store is not told (watermark moved on).
-    market["fit"].hidden_at = market["fit"].created_at
+    foshan_loans["fit"].hidden_at = foshan_loans["fit"].created_at
     db.session.commit()
     store.watermark = store._newest(db.session)
-    assert market["fit"].id not in [r.item.id for r in matches_for_need(db.session, need).items]
+    assert foshan_loans["fit"].id not in [r.item.id for r in matches_for_need(db.session, need).items]
 
 
-def _ids(market):
-    ids = {key: market[key].id for key in ("need", "fit")}
+def _ids(foshan_loans):
+    ids = {key: foshan_loans[key].id for key in ("need", "fit")}
     db.session.commit()  # end the test's transaction: the other app opens its own
     return ids
 
 
-def test_a_new_process_starts_from_the_database_and_the_cache(make_app, market):
-    ids = _ids(market)
+def test_a_new_process_starts_from_the_database_and_the_cache(make_app, foshan_loans):
+    ids = _ids(foshan_loans)
     other = make_app()
     with other.app_context():
         need = db.session.get(Need, ids["need"])
         assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
 
 
-def test_a_corrupt_embedding_cache_is_replaced(make_app, market, caplog, tmp_path, monkeypatch):
-    ids = _ids(market)
+def test_a_corrupt_embedding_cache_is_replaced(make_app, foshan_loans, caplog, tmp_path, monkeypatch):
+    ids = _ids(foshan_loans)
     # An instance folder of its own: no other connection in this process touches its cache.
     monkeypatch.setenv("MARKETPLACE_INSTANCE", str(tmp_path))
     app = make_app()
@@ -112,34 +107,34 @@ def test_a_corrupt_embedding_cache_is_replaced(make_app, market, caplog, tmp_pat
         assert "unreadable" in caplog.text
 
 
-def test_provider_sees_leads_and_others_do_not(client, auth, make_user, market):
-    auth.login(market["bank"].email)
-    page = client.get(f"/listings/{market['fit'].id}").get_data(as_text=True)
+def test_provider_sees_leads_and_others_do_not(client, auth, make_user, foshan_loans):
+    auth.login(foshan_loans["bank"].email)
+    page = client.get(f"/listings/{foshan_loans['fit'].id}").get_data(as_text=True)
     assert 'id="leads"' in page and "需要流动资金贷款" in page
     assert "需要流动资金贷款" in client.get("/my/listings").get_data(as_text=True)
     auth.logout()
     auth.login(make_user(kind="bank").email)
-    assert 'id="leads"' not in client.get(f"/listings/{market['fit'].id}").get_data(as_text=True)
+    assert 'id="leads"' not in client.get(f"/listings/{foshan_loans['fit'].id}").get_data(as_text=True)
 
 
-def test_sme_home_suggests_offers(client, auth, market):
-    auth.login(market["sme"].email)
+def test_sme_home_suggests_offers(client, auth, foshan_loans):
+    auth.login(foshan_loans["sme"].email)
     page = client.get("/").get_data(as_text=True)
     assert 'id="suggestions"' in page and "小微企业流动资金贷款" in page
     assert "流动资金贷款（深圳）" not in page
 
 
-def test_recommend_cli_json(runner, market):
-    result = runner.invoke(args=["matching", "recommend", market["need"].external_id, "--json", "--limit", "5"])
+def test_recommend_cli_json(runner, foshan_loans):
+    result = runner.invoke(args=["matching", "recommend", foshan_loans["need"].external_id, "--json", "--limit", "5"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    items = data[market["need"].external_id]
-    assert items[0]["listing"] == market["fit"].external_id
+    items = data[foshan_loans["need"].external_id]
+    assert items[0]["listing"] == foshan_loans["fit"].external_id
     assert isinstance(items[0]["score"], float)
     assert {"code", "zh", "en"} <= set(items[0]["reasons"][0])
     assert runner.invoke(args=["matching", "recommend", "no-such-need"]).exit_code != 0
     everything = json.loads(runner.invoke(args=["matching", "recommend", "--all", "--json"]).output)
-    assert list(everything) == [market["need"].external_id]
+    assert list(everything) == [foshan_loans["need"].external_id]
     # --as-of after the loans' deadlines would matter; a bad date is refused
     assert runner.invoke(args=["matching", "recommend", "--all", "--as-of", "2026-13-01"]).exit_code != 0
     # The old top-level name still works for one release, says where the command moved, and its
@@ -159,13 +154,13 @@ def test_evaluate_cli_reports_every_method(runner):
     assert re.match(r"^\d", str(scores["matcher"]["ndcg"]))
 
 
-def test_saved_vectors_are_used_at_start_up_only_for_unchanged_rows(make_app, market, monkeypatch):
-    matches_for_need(db.session, market["need"])  # the first sync saves the vectors
+def test_saved_vectors_are_used_at_start_up_only_for_unchanged_rows(make_app, foshan_loans, monkeypatch):
+    matches_for_need(db.session, foshan_loans["need"])  # the first sync saves the vectors
     store = get_store()
     assert (store.folder / "listings.npz").exists() and (store.folder / "manifest.json").exists()
     # A listing changes after the save: its new text must be embedded, the others come from the file.
-    services.update(db.session, market["big"], market["bank"], {"title": "大额流动资金贷款（新）"}, expected_version=None)
-    ids = _ids(market)
+    services.update(db.session, foshan_loans["big"], foshan_loans["bank"], {"title": "大额流动资金贷款（新）"}, expected_version=None)
+    ids = _ids(foshan_loans)
     other = make_app()
     with other.app_context():
         from marketplace.recommendations.cache import EmbeddingCache
@@ -185,11 +180,11 @@ def test_saved_vectors_are_used_at_start_up_only_for_unchanged_rows(make_app, ma
         ] != []
 
 
-def test_unreadable_saved_vectors_are_rebuilt_from_the_database(make_app, market, caplog):
-    matches_for_need(db.session, market["need"])
+def test_unreadable_saved_vectors_are_rebuilt_from_the_database(make_app, foshan_loans, caplog):
+    matches_for_need(db.session, foshan_loans["need"])
     folder = get_store().folder
     (folder / "listings.npz").write_bytes(b"garbage")
-    ids = _ids(market)
+    ids = _ids(foshan_loans)
     other = make_app()
     with other.app_context(), caplog.at_level("WARNING"):
         need = db.session.get(Need, ids["need"])
@@ -197,18 +192,18 @@ def test_unreadable_saved_vectors_are_rebuilt_from_the_database(make_app, market
     assert "unreadable" in caplog.text
 
 
-def test_need_vectors_of_another_query_runtime_are_not_reused(make_app, market, monkeypatch):
+def test_need_vectors_of_another_query_runtime_are_not_reused(make_app, foshan_loans, monkeypatch):
     """Queries (needs) may be encoded by another runtime than passages (the ONNX query encoder):
     their saved and cached vectors are kept apart, so switching runtimes never mixes them."""
     from marketplace.recommendations.cache import EmbeddingCache
     from matching.encoders import HashingEncoder
 
-    matches_for_need(db.session, market["need"])
+    matches_for_need(db.session, foshan_loans["need"])
     folder = get_store().folder
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["queries"] == manifest["model"]
     monkeypatch.setattr(HashingEncoder, "query_name", manifest["model"] + "+fast", raising=False)
-    ids = _ids(market)
+    ids = _ids(foshan_loans)
     kinds: list[tuple[str, str]] = []
     original = EmbeddingCache.embed
 

@@ -11,12 +11,8 @@ from sqlalchemy import func, select
 
 from listings import services
 from marketplace.extensions import db
-from marketplace.organizations.models import Membership
 from marketplace.search.models import SavedSearch, SearchOutboxEntry
-
-
-def _org(user):
-    return db.session.scalars(select(Membership).where(Membership.user_id == user.id)).first().organization
+from tests.factories import org_of
 
 
 @pytest.fixture
@@ -24,7 +20,7 @@ def publish(app):
     def make(user, **fields):
         data = {"category": "financing", "subcategory": "loan", "title": "流动资金贷款", "description": "用于日常经营周转",
                 "status": "published", **fields}
-        listing = services.create(db.session, "listing", _org(user), user, data)
+        listing = services.create(db.session, "listing", org_of(user), user, data)
         db.session.commit()
         return listing
 
@@ -185,7 +181,7 @@ def test_recovery_after_an_outage_applies_the_outbox(make_app, make_user, elasti
     down = make_app(ELASTICSEARCH_URL="http://127.0.0.1:1", ELASTICSEARCH_TIMEOUT=0.5, ELASTICSEARCH_INDEX=index)
     with down.app_context():
         bank = make_user(kind="bank")
-        listing = services.create(db.session, "listing", _org(bank), bank,
+        listing = services.create(db.session, "listing", org_of(bank), bank,
                                   {"category": "service", "subcategory": "legal", "title": "合同审查法律服务",
                                    "description": "劳动合同 审查", "status": "published"})
         db.session.commit()
@@ -270,7 +266,7 @@ def test_a_reindex_reads_the_same_documents_as_the_edits(app, make_user, publish
     publish(trainer, category="training", subcategory="management", title="经营管理研修班", price_cny=3_000,
             starts_on=date(2031, 3, 1), ends_on=date(2031, 3, 2))
     publish(bank, title="草稿贷款", status="draft")
-    _org(bank).verification_status = "verified"
+    org_of(bank).verification_status = "verified"
     db.session.commit()
     listings = db.session.scalars(select(Listing).order_by(Listing.id)).all()
     expected = [document_of(listing) for listing in listings if document_of(listing).visible]
