@@ -16,6 +16,13 @@ brings it back, and its content cannot be copied into a new posting). The transi
 
 A posting *created* with a status (API, import) starts in that status; the rules apply to every
 change after that.
+
+**On offer** (shown on the marketplace, searched, matched): *listed* — published, not hidden, not
+archived — and its date (a listing's deadline, else end date; a need's "needed by") not before
+today. :func:`is_listed` / :func:`is_on_offer` are the Python form and :func:`listed_clause` /
+:func:`on_offer_clause` the SQL form of that one rule; the matcher's "status" and "deadline"
+columns and the search index's visibility and date range are its fast forms (kept in step by a
+property test).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, func, or_
 
 from listings.categories import STATUS_LABELS
 from marketplace.errors import Conflict, ValidationFailed
@@ -42,6 +50,28 @@ def expiry_field(kind: str, values: Any) -> str | None:
     ``values`` is a posting or a mapping of its fields."""
     get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
     return next((name for name in EXPIRY_FIELDS[kind] if get(name) is not None), None)
+
+
+def is_listed(posting: Any) -> bool:
+    """Published, not hidden, not archived (a Listing, a Need or a row with those columns)."""
+    return posting.status == "published" and posting.hidden_at is None and posting.archived_at is None
+
+
+def is_on_offer(posting: Any, today: date) -> bool:
+    """Listed, and its date not before ``today``."""
+    return is_listed(posting) and not posting.is_expired(today)
+
+
+def listed_clause(model: Any) -> ColumnElement[bool]:
+    """:func:`is_listed` in SQL, for a posting model (Listing or Need)."""
+    return and_(model.status == "published", model.hidden_at.is_(None), model.archived_at.is_(None))
+
+
+def on_offer_clause(model: Any, today: date) -> ColumnElement[bool]:
+    """:func:`is_on_offer` in SQL, for a posting model (Listing or Need)."""
+    names = EXPIRY_FIELDS[model.__name__.lower()]
+    until = getattr(model, names[0]) if len(names) == 1 else func.coalesce(*(getattr(model, n) for n in names))
+    return and_(listed_clause(model), or_(until.is_(None), until >= today))
 
 
 def is_expired(kind: str, values: Any, today: date) -> bool:

@@ -16,10 +16,12 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from listings.categories import CATEGORIES, SIZE_CLASS_KEYS, SUBCATEGORY_LABELS
+from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
 from marketplace.bounds import MAX_CNY, OutOfBounds, parse_int
 from marketplace.organizations.models import Organization
-from marketplace.reference import PROVINCE, is_industry, is_region
+from marketplace.reference import PROVINCE, SECTION_DIVISIONS, is_industry, is_region
+from matching.coverage import industry_keys, region_keys, size_keys
 
 LISTING_SORTS = ("newest", "deadline", "amount", "price", "title")
 NEED_SORTS = ("newest", "needed_by", "amount", "budget")
@@ -160,32 +162,21 @@ def _escape_like(term: str) -> str:
 # --- listings ---------------------------------------------------------------------------------
 
 
-def offered(as_of: date) -> ColumnElement[bool]:
-    """Published, not hidden, not archived and not past its deadline (or end date)."""
-    until = func.coalesce(Listing.deadline, Listing.ends_on)
-    return and_(
-        Listing.status == "published",
-        Listing.hidden_at.is_(None),
-        Listing.archived_at.is_(None),
-        or_(until.is_(None), until >= as_of),
-    )
-
-
 def listing_query(session: Session, f: Filters, as_of: date) -> Select[tuple[Listing]]:
-    query = select(Listing).where(offered(as_of))
+    query = select(Listing).where(on_offer_clause(Listing, as_of))
     if f.q:
         query = query.where(_text_match((Listing.title, Listing.description), f.q))
     if f.category:
         query = query.where(Listing.category == f.category)
     if f.subcategory:
         query = query.where(Listing.subcategory == f.subcategory)
+    # Who a listing is open to (matching.coverage): an empty list, or one naming a key.
     if f.region:
-        query = query.where(_any_or(session, Listing.regions, [f.region, PROVINCE]))
+        query = query.where(_any_or(session, Listing.regions, region_keys(f.region, PROVINCE)))
     if f.industry:
-        codes = [f.industry] if len(f.industry) == 1 else [f.industry, f.industry[0]]
-        query = query.where(_any_or(session, Listing.industries, codes))
+        query = query.where(_any_or(session, Listing.industries, industry_keys(f.industry, SECTION_DIVISIONS)))
     if f.size_class:
-        query = query.where(_any_or(session, Listing.size_classes, [f.size_class]))
+        query = query.where(_any_or(session, Listing.size_classes, size_keys(f.size_class)))
     if f.amount is not None:
         query = query.where(
             or_(Listing.amount_min_cny.is_(None), Listing.amount_min_cny <= f.amount),
@@ -212,12 +203,7 @@ def listing_query(session: Session, f: Filters, as_of: date) -> Select[tuple[Lis
 
 
 def need_query(session: Session, f: Filters, as_of: date) -> Select[tuple[Need]]:
-    query = select(Need).where(
-        Need.status == "published",
-        Need.hidden_at.is_(None),
-        Need.archived_at.is_(None),
-        or_(Need.needed_by.is_(None), Need.needed_by >= as_of),
-    )
+    query = select(Need).where(on_offer_clause(Need, as_of))
     if f.q:
         query = query.where(_text_match((Need.title, Need.description), f.q))
     if f.category:

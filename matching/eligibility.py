@@ -2,10 +2,11 @@
 
 The rules (the same as the evaluation set's and :mod:`matching.rules`): a listing is excluded for
 a seeker (an SME with a need) when it is not on offer (closed, draft, hidden, archived), its
-regions do not cover the seeker's region (empty or the province code cover everywhere), its
-industries do not cover the seeker's industry (a section letter covers its divisions), its size
-classes do not include the seeker's size class, the amount sought is outside its range, or its
-deadline (else end date) is before the day of the request.
+regions, industries or size classes are not open to the seeker (:mod:`matching.coverage` says
+when they are: empty lists and the province code cover everyone, a section letter covers its
+divisions, an enterprise known only by its section is covered by any of its divisions), the
+amount sought is outside its range, or its deadline (else end date) is before the day of the
+request.
 
 Every rule but two reads one bit of a column: "covers region 440300" is bit 3 of ``regions``,
 "open to everyone" is a reserved top bit (63 for regions, 31 for sections, 7 for sizes) that only
@@ -240,8 +241,10 @@ class ListingTable:
             return _ALL32, _ALL64, _ALL64
         sections = divisions = 0
         for code in codes:
+            # A section bit opens the listing to enterprises known only by that section: set by
+            # the section itself and by any of its divisions (matching.coverage).
+            sections |= 1 << self._section_bit[code[0]] if code[0] in self._section_bit else 0
             if len(code) == 1:
-                sections |= 1 << self._section_bit[code] if code in self._section_bit else 0
                 members: Sequence[str] = self.vocabulary.sections.get(code, ())
             else:
                 members = (code,)

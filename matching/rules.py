@@ -1,4 +1,5 @@
-"""The hard rules for one listing and one seeker, in plain Python (for leads and checks).
+"""The hard rules for one listing and one seeker, in plain Python (for leads and checks); who a
+listing is open to is :mod:`matching.coverage`.
 
 :class:`matching.eligibility.ListingTable` applies the same rules to many listings at once;
 tests keep the two in agreement.
@@ -6,16 +7,8 @@ tests keep the two in agreement.
 
 from __future__ import annotations
 
+from matching.coverage import industry_keys, open_to, region_keys, size_keys
 from matching.eligibility import RULES, ListingFacts, Seeker, Vocabulary
-
-
-def _industry_covered(codes: tuple[str, ...] | list[str], industry: str | None) -> bool:
-    if not industry:
-        return False
-    for code in codes:
-        if code == industry or (len(code) == 1 and len(industry) == 3 and industry[0] == code):
-            return True
-    return False
 
 
 def violated_rules(facts: ListingFacts, seeker: Seeker, vocabulary: Vocabulary) -> list[str]:
@@ -23,11 +16,11 @@ def violated_rules(facts: ListingFacts, seeker: Seeker, vocabulary: Vocabulary) 
     broken = set()
     if not facts.offered:
         broken.add("status")
-    if facts.regions and vocabulary.province not in facts.regions and seeker.region not in facts.regions:
+    if not open_to(facts.regions, region_keys(seeker.region, vocabulary.province)):
         broken.add("region")
-    if facts.industries and not _industry_covered(tuple(facts.industries), seeker.industry):
+    if not open_to(facts.industries, industry_keys(seeker.industry, vocabulary.sections)):
         broken.add("industry")
-    if facts.size_classes and seeker.size_class not in facts.size_classes:
+    if not open_to(facts.size_classes, size_keys(seeker.size_class)):
         broken.add("size")
     if seeker.amount is not None and (
         (facts.amount_min is not None and seeker.amount < facts.amount_min)

@@ -7,7 +7,9 @@ same conditions, so filters and facet counts agree between backends by construct
   A region filter matches the city or a province-wide listing.
 - ``industry``: each code named, plus ``sec:<letter>`` for its section; :data:`ANY` when it
   names none. A section filter matches any code in the section; a division filter matches the
-  division or the whole section; both match listings open to every industry.
+  division or the whole section; both match listings open to every industry. (These terms are
+  the keyword form of :mod:`matching.coverage`; a property test keeps them in agreement with
+  the matcher and the browse pages.)
 - ``size_class``: the classes named, :data:`ANY` when none.
 - ``category``, ``subcategory``, ``verified`` (``"1"``/``"0"``): one value each.
 """

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
-from listings.queries import offered as offered_listings
 from marketplace.accounts.models import User
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
@@ -69,7 +69,7 @@ def overview() -> ResponseReturnValue:
         kind: dict(db.session.execute(select(model.category, func.count()).group_by(model.category)).all())
         for kind, model in (("listing", Listing), ("need", Need))
     }
-    offered = db.session.scalar(select(func.count()).where(offered_listings(today()))) or 0
+    offered = db.session.scalar(select(func.count()).where(on_offer_clause(Listing, today()))) or 0
     hidden = {
         kind: db.session.scalar(select(func.count()).where(model.hidden_at.is_not(None))) or 0
         for kind, model in (("listing", Listing), ("need", Need))

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from listings.lifecycle import is_on_offer
 from listings.models import Listing, Need
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.reasons import as_data, rule_sentence
@@ -152,9 +153,7 @@ def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as
     items = []
     for match in matches:
         need = rows.get(match.id)
-        if need is None or need.status != "published" or need.hidden_at is not None or need.archived_at is not None:
-            continue
-        if need.needed_by is not None and need.needed_by < day:
+        if need is None or not is_on_offer(need, day):
             continue
         seeker = seeker_of(need.organization, region=need.region, amount=need.amount_cny, as_of=day)
         if violated_rules(facts, seeker, vocab):
@@ -175,7 +174,7 @@ def similar_listings(session: Session, listing: Listing, *, limit: int = 5) -> l
     items = []
     for match in matches:
         row = rows.get(match.id)
-        if row is None or row.status != "published" or row.hidden_at is not None or row.archived_at is not None or row.is_expired(day):
+        if row is None or not is_on_offer(row, day):
             continue
         items.append(Recommendation(row, match.score, [as_data(r) for r in match.reasons]))
         if len(items) == limit:

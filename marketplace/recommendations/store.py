@@ -25,10 +25,11 @@ import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from listings.lifecycle import is_listed
 from listings.models import Listing, Need
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.cache import EmbeddingCache
-from marketplace.reference import PROVINCE, REGIONS, SECTIONS, divisions_of
+from marketplace.reference import PROVINCE, REGIONS, SECTION_DIVISIONS
 from matching import (
     ListingFacts,
     ListingProfile,
@@ -55,7 +56,7 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         province=PROVINCE,
         cities=[code for code in REGIONS if code != PROVINCE],
-        sections={s.code: [d.code for d in divisions_of(s.code)] for s in SECTIONS},
+        sections=SECTION_DIVISIONS,
     )
 
 
@@ -79,10 +80,9 @@ def seeker_of(organization: Organization, *, region: str | None, amount: int | N
 
 
 def listing_profile(listing: Listing) -> ListingProfile:
-    offered = listing.status == "published" and listing.hidden_at is None and listing.archived_at is None
     facts = ListingFacts(
         id=listing.id,
-        offered=offered,
+        offered=is_listed(listing),
         regions=tuple(listing.regions or ()),
         industries=tuple(listing.industries or ()),
         size_classes=tuple(listing.size_classes or ()),
@@ -110,7 +110,7 @@ def need_profile(need: Need, as_of: date) -> NeedProfile:
         subcategory=need.subcategory,
         text=need_text(need),
         budget=need.budget_cny,
-        offered=need.status == "published" and need.hidden_at is None and need.archived_at is None,
+        offered=is_listed(need),
         needed_by=need.needed_by,
     )
 

@@ -13,11 +13,11 @@ from marketplace.reference.credit_code import (
 )
 from marketplace.reference.industries import (
     INDUSTRIES,
+    SECTION_DIVISIONS,
     SECTIONS,
     Industry,
     divisions_of,
     get_industry,
-    industry_covers,
     is_industry,
     search_industries,
 )
@@ -28,7 +28,6 @@ from marketplace.reference.regions import (
     Region,
     get_region,
     is_region,
-    region_covers,
 )
 from marketplace.reference.size_classes import (
     SIZE_CLASS_NAMES,
@@ -50,6 +49,7 @@ __all__ = [
     "PROVINCE",
     "REGIONS",
     "SECTIONS",
+    "SECTION_DIVISIONS",
     "SIZE_CLASS_NAMES",
     "SIZE_GROUPS",
     "WEIGHTS",
@@ -67,12 +67,10 @@ __all__ = [
     "get_region",
     "group_choices_for_industry",
     "group_for_industry",
-    "industry_covers",
     "is_industry",
     "is_region",
     "mask_credit_code",
     "normalize_credit_code",
-    "region_covers",
     "search_industries",
     "size_class_name",
 ]

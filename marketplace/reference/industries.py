@@ -15,9 +15,9 @@ __all__ = [
     "Industry",
     "divisions_of",
     "get_industry",
-    "industry_covers",
     "is_industry",
     "search_industries",
+    "SECTION_DIVISIONS",
 ]
 
 
@@ -233,18 +233,10 @@ def divisions_of(section: str) -> tuple[Industry, ...]:
         raise KeyError(f"Unknown GB/T 4754-2017 section: {section!r}") from None
 
 
-def industry_covers(offer_code: str, sme_code: str) -> bool:
-    """Return True if an offer targeting ``offer_code`` applies to an SME in ``sme_code``.
-
-    A section covers itself and all its divisions; a division covers only
-    itself. An SME recorded only as a section is covered by that section only.
-    Raises KeyError if either code is unknown.
-    """
-    offer = get_industry(offer_code)
-    sme = get_industry(sme_code)
-    if offer.is_section:
-        return sme.section == offer.code
-    return sme.code == offer.code
+#: Each section letter and its division codes: the vocabulary of matching.coverage's industry rule.
+SECTION_DIVISIONS: Final[dict[str, tuple[str, ...]]] = {
+    section.code: tuple(d.code for d in _DIVISIONS[section.code]) for section in SECTIONS
+}
 
 
 def search_industries(query: str, locale: str | None = None) -> list[Industry]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -13,7 +12,6 @@ __all__ = [
     "Region",
     "get_region",
     "is_region",
-    "region_covers",
 ]
 
 
@@ -75,16 +73,3 @@ def get_region(code: str) -> Region:
 def is_region(code: object) -> bool:
     """Return True if ``code`` is a known region code. Never raises."""
     return isinstance(code, str) and code in REGIONS
-
-
-def region_covers(offer_regions: Iterable[str], region: str | None) -> bool:
-    """Return True if an offer limited to ``offer_regions`` reaches ``region``.
-
-    An empty list or one containing the province code covers everything
-    (including an unknown region, None); otherwise ``region`` must be listed.
-    Never raises.
-    """
-    listed = set(offer_regions)
-    if not listed or PROVINCE in listed:
-        return True
-    return region is not None and region in listed

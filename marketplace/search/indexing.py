@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from listings.lifecycle import is_listed
 from listings.models import Listing
 from marketplace.extensions import db
 from marketplace.organizations.models import Organization
@@ -83,11 +84,6 @@ class ListingRow:
 _ROW_COLUMNS = [getattr(Listing, name) for name in ListingRow.__dataclass_fields__ if name != "organization"]
 
 
-def is_on_offer(listing: Listing | ListingRow) -> bool:
-    """Published, not hidden, not archived (the day's expiry is checked at query time)."""
-    return listing.status == "published" and listing.hidden_at is None and listing.archived_at is None
-
-
 def listing_body(listing: Listing | ListingRow) -> str:
     """The text searched and cut into snippets besides the title: description, tags, provider."""
     return " ".join(p for p in (listing.description, " ".join(listing.tags or []), listing.organization.name) if p)
@@ -113,7 +109,7 @@ def document_of(listing: Listing | ListingRow, vector: np.ndarray | None = None,
         until=listing.deadline or listing.ends_on,
         published_on=published.date() if isinstance(published, datetime) else None,
         verified=organization.verification_status == "verified",
-        visible=is_on_offer(listing),
+        visible=is_listed(listing),
         vector=vector,
         terms=terms,
     )
@@ -184,7 +180,7 @@ def _documents(session: Session, listings: list[Listing] | list[ListingRow], wit
         known = [row.id for row in listings if row.id in index]
         if known:
             vectors = dict(zip(known, index.vectors_of(known), strict=True))
-    visible = [row for row in listings if is_on_offer(row)]
+    visible = [row for row in listings if is_listed(row)]
     terms = dict(zip((row.id for row in visible), _terms(store, visible), strict=True)) if visible else {}
     return [document_of(row, vectors.get(row.id), terms.get(row.id)) for row in listings]
 

@@ -23,6 +23,7 @@ from listings.categories import (
     SUBCATEGORY_LABELS,
     subcategory_label,
 )
+from listings.lifecycle import is_on_offer
 from listings.models import Listing
 from listings.queries import MAX_PAGE, MAX_PER_PAGE
 from marketplace.bounds import MAX_CNY, OutOfBounds, parse_int, text_problem
@@ -35,7 +36,7 @@ from marketplace.reference import (
     is_industry,
     is_region,
 )
-from marketplace.search.indexing import get_engine, is_on_offer, listing_body, load_listings
+from marketplace.search.indexing import get_engine, listing_body, load_listings
 from marketplace.search.models import SavedSearch
 from search import (
     MAX_QUERY_CHARS,
@@ -219,7 +220,7 @@ def run(session: Session, parsed: Parsed) -> SearchPage:
     for hit in result.hits:
         row = rows.get(hit.id)
         # The database has the last word: a listing closed or hidden since it was indexed is left out.
-        if row is None or not is_on_offer(row) or row.is_expired(as_of):
+        if row is None or not is_on_offer(row, as_of):
             continue
         items.append(ListingHit(row, hit))
     return SearchPage(parsed, result, items)

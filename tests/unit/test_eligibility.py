@@ -87,7 +87,7 @@ def test_region(table, regions, region, ok):
         (("C",), "C13", True),
         (("F",), "C39", False),
         (("C",), "C", True),  # an SME recorded by section only ...
-        (("C39",), "C", False),  # ... is not covered by one of its divisions
+        (("C39",), "C", True),  # ... is covered by any of its divisions (matching.coverage)
         (("C39",), None, False),
         (("I65",), "I65", True),
     ],

@@ -10,7 +10,6 @@ from marketplace.reference.industries import (
     Industry,
     divisions_of,
     get_industry,
-    industry_covers,
     is_industry,
     search_industries,
 )
@@ -21,8 +20,8 @@ from marketplace.reference.regions import (
     Region,
     get_region,
     is_region,
-    region_covers,
 )
+from matching.coverage import industry_keys, open_to, region_keys
 
 # --- regions -----------------------------------------------------------------
 
@@ -96,14 +95,8 @@ def test_is_region() -> None:
         (("440100",), "440100", True),
     ],
 )
-def test_region_covers(offer: list[str], region: str | None, covered: bool) -> None:
-    assert region_covers(offer, region) is covered
-
-
-def test_region_covers_accepts_generator() -> None:
-    assert region_covers((c for c in ["440100"]), "440100")
-    empty: list[str] = []
-    assert region_covers((c for c in empty), "440100")
+def test_region_coverage(offer: list[str], region: str | None, covered: bool) -> None:
+    assert open_to(offer, region_keys(region, PROVINCE)) is covered
 
 
 # --- industries ---------------------------------------------------------------
@@ -217,23 +210,19 @@ def test_get_industry_normalises_and_rejects() -> None:
         ("C", "F51", False),
         ("C39", "C39", True),
         ("C39", "C38", False),
-        ("C39", "C", False),
+        ("C39", "C", True),  # an enterprise known only by its section: any of its divisions
         ("F", "F", True),
-        ("F51", "F", False),
+        ("F51", "F", True),
+        ("F51", "C", False),
         ("K", "K70", True),
-        ("K70", "K", False),
-        ("c", "c39", True),
+        ("K70", "K", True),
+        ("K70", None, False),
     ],
 )
-def test_industry_covers(offer: str, sme: str, covered: bool) -> None:
-    assert industry_covers(offer, sme) is covered
-
-
-def test_industry_covers_unknown_code() -> None:
-    with pytest.raises(KeyError):
-        industry_covers("C99", "C39")
-    with pytest.raises(KeyError):
-        industry_covers("C", "X")
+def test_industry_coverage(offer: str, sme: str | None, covered: bool) -> None:
+    sections = {s.code: [d.code for d in divisions_of(s.code)] for s in SECTIONS}
+    assert open_to([offer], industry_keys(sme, sections)) is covered
+    assert open_to([], industry_keys(sme, sections))  # an empty list is open to every industry
 
 
 def test_search_by_chinese_english_and_code() -> None:
