@@ -68,8 +68,8 @@ def main() -> None:
     from listings.models import Listing, Need
     from marketplace import create_app
     from marketplace.extensions import db
+    from marketplace.recommendations.profiles import listing_text, need_text
     from marketplace.recommendations.service import get_store, matches_for_need
-    from marketplace.recommendations.store import listing_text, need_text
 
     records = workdir / "records.jsonl"
     import json

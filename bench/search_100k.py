@@ -665,8 +665,8 @@ def build_instance(workdir: Path, opts: argparse.Namespace) -> dict[str, Any]:
     from listings.models import Listing, Need
     from marketplace import create_app
     from marketplace.extensions import db
+    from marketplace.recommendations.profiles import listing_text, need_text
     from marketplace.recommendations.service import get_store
-    from marketplace.recommendations.store import listing_text, need_text
 
     info: dict[str, Any] = {}
     records = workdir / "records.jsonl"

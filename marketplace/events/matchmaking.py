@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from listings.models import Listing, Need
 from marketplace.events.meeting_requests import LIVE_MEETINGS
 from marketplace.events.models import Event, Exclusion, Meeting, MeetingRequest, Participant
+from marketplace.recommendations.profiles import listing_text, need_text
 from marketplace.recommendations.service import get_store
-from marketplace.recommendations.store import listing_text, need_text
 from matching.pairing import NEED, OFFER, Item, Partner, recommend
 
 

@@ -44,11 +44,11 @@ def status() -> None:
 
     store = get_store()
     store.sync(db.session)
-    recommender = store.recommender
+    counts = store.counts()
     click.echo(f"model: {store.encoder.name}")
     click.echo(f"queries: {getattr(store.encoder, 'query_name', store.encoder.name)}")
-    click.echo(f"listings: {len(recommender.listings)} ({len(recommender.listing_vectors)} with vectors)")
-    click.echo(f"needs: {len(recommender.needs)} ({len(recommender.need_vectors)} with vectors)")
+    click.echo(f"listings: {counts['listings']} ({counts['listing_vectors']} with vectors)")
+    click.echo(f"needs: {counts['needs']} ({counts['need_vectors']} with vectors)")
 
 
 @matching_cli.command("recommend")

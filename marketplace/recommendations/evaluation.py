@@ -86,7 +86,7 @@ def evaluate(records: Path, qrels: Path, as_of: date, cache_instance: Path, mode
     from listings.models import Listing, Need
     from marketplace.extensions import db
     from marketplace.recommendations import service
-    from marketplace.recommendations.store import listing_profile, vocabulary
+    from marketplace.recommendations.profiles import listing_profile, vocabulary
 
     grades = read_qrels(qrels)
     with labelled_app(records, cache_instance, model) as store:

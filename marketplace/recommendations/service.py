@@ -19,14 +19,9 @@ from sqlalchemy.orm import Session, joinedload
 from listings.lifecycle import is_on_offer
 from listings.models import Listing, Need
 from marketplace.organizations.models import Organization
+from marketplace.recommendations.profiles import listing_profile, need_text, seeker_of, vocabulary
 from marketplace.recommendations.reasons import as_data, rule_sentence
-from marketplace.recommendations.store import (
-    MatchingStore,
-    listing_profile,
-    need_text,
-    seeker_of,
-    vocabulary,
-)
+from marketplace.recommendations.store import MatchingStore
 from matching import Match, Query, violated_rules
 
 EXTENSION = "matching_store"
@@ -103,14 +98,7 @@ def _listing_results(session: Session, matches: list[Match], query: Query, limit
 
 
 def _match(session: Session, query: Query, limit: int, explain: bool, need_id: int | None = None) -> Recommendations:
-    store = get_store()
-    store.sync(session)
-    with store.lock:
-        vectors = store.recommender.need_vectors
-        # A synced need's embedding is already known (its text is the query text).
-        known = need_id is not None and need_id in vectors and store.recommender.needs[need_id].text == query.text
-        vector = vectors.vectors_of([need_id])[0] if known else None
-        result = store.recommender.match(query, limit + 5, explain=explain, query_vector=vector)
+    result = get_store().match(session, query, limit + 5, explain=explain, need_id=need_id)
     items = _listing_results(session, result.matches, query, limit)
     excluded: list[Excluded] = []
     if explain:
@@ -144,10 +132,7 @@ def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as
     facts = listing_profile(listing).facts
     if not facts.offered or (facts.until is not None and facts.until < day):
         return []  # a listing that is not on offer has no leads
-    store = get_store()
-    store.sync(session)
-    with store.lock:
-        matches = store.recommender.leads(listing.id, limit + 5, as_of=day)
+    matches = get_store().leads(session, listing.id, limit + 5, day)
     rows = _load(session, Need, [m.id for m in matches])
     vocab = vocabulary()
     items = []
@@ -165,10 +150,7 @@ def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as
 
 
 def similar_listings(session: Session, listing: Listing, *, limit: int = 5) -> list[Recommendation]:
-    store = get_store()
-    store.sync(session)
-    with store.lock:
-        matches = store.recommender.similar(listing.id, limit + 3)
+    matches = get_store().similar(session, listing.id, limit + 3)
     rows = _load(session, Listing, [m.id for m in matches])
     day = _today(None)
     items = []

@@ -17,32 +17,24 @@ import json
 import logging
 import sqlite3
 import threading
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from flask import g, has_request_context
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from listings.lifecycle import is_listed
 from listings.models import Listing, Need
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.cache import EmbeddingCache
-from marketplace.reference import PROVINCE, REGIONS, SECTION_DIVISIONS
-from matching import (
-    ListingFacts,
-    ListingProfile,
-    NeedProfile,
-    Recommender,
-    Seeker,
-    VectorIndex,
-    Vocabulary,
-    load_encoder,
-)
+from marketplace.recommendations.profiles import listing_profile, need_profile, vocabulary
+from matching import Match, Query, Recommender, Result, VectorIndex, load_encoder
 from matching import text as matching_text
 
 log = logging.getLogger(__name__)
+_CURRENT_FLAG = "_matching_store_current"  # on flask.g: the store already synced in this request
 INLINE_EMBEDDING_LIMIT = 256  # per sync; more waits for `marketplace matching rebuild`
 SAVE_AFTER = 1000  # a sync that applied more postings than this saves the vectors
 
@@ -50,69 +42,6 @@ SAVE_AFTER = 1000  # a sync that applied more postings than this saves the vecto
 def text_hash(text: str) -> int:
     """A 63-bit fingerprint of an embedded text (saved vectors are reused only for the same text)."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") >> 1
-
-
-def vocabulary() -> Vocabulary:
-    return Vocabulary(
-        province=PROVINCE,
-        cities=[code for code in REGIONS if code != PROVINCE],
-        sections=SECTION_DIVISIONS,
-    )
-
-
-def listing_text(listing: Any) -> str:  # a Listing or a search.indexing.ListingRow
-    return f"{listing.title}。{listing.description} {' '.join(listing.tags or [])}".strip()
-
-
-def need_text(need: Need) -> str:
-    organization = need.organization
-    return f"{need.title}。{need.description} {' '.join(need.tags or [])} {organization.description or ''}".strip()
-
-
-def seeker_of(organization: Organization, *, region: str | None, amount: int | None, as_of: date) -> Seeker:
-    return Seeker(
-        region=region or organization.region,
-        industry=organization.industry,
-        size_class=organization.size_class,
-        amount=amount,
-        as_of=as_of,
-    )
-
-
-def listing_profile(listing: Listing) -> ListingProfile:
-    facts = ListingFacts(
-        id=listing.id,
-        offered=is_listed(listing),
-        regions=tuple(listing.regions or ()),
-        industries=tuple(listing.industries or ()),
-        size_classes=tuple(listing.size_classes or ()),
-        amount_min=listing.amount_min_cny,
-        amount_max=listing.amount_max_cny,
-        until=listing.deadline or listing.ends_on,
-    )
-    published = listing.published_at
-    return ListingProfile(
-        facts=facts,
-        category=listing.category,
-        subcategory=listing.subcategory,
-        text=listing_text(listing),
-        price=listing.price_cny,
-        verified=listing.organization.verification_status == "verified",
-        published_on=published.date() if isinstance(published, datetime) else None,
-    )
-
-
-def need_profile(need: Need, as_of: date) -> NeedProfile:
-    return NeedProfile(
-        id=need.id,
-        seeker=seeker_of(need.organization, region=need.region, amount=need.amount_cny, as_of=as_of),
-        category=need.category,
-        subcategory=need.subcategory,
-        text=need_text(need),
-        budget=need.budget_cny,
-        offered=is_listed(need),
-        needed_by=need.needed_by,
-    )
 
 
 class MatchingStore:
@@ -164,6 +93,62 @@ class MatchingStore:
         if self._recommender is None:
             self._recommender = self._new_recommender()
         return self._recommender
+
+    # --- what the app asks (each call brings the store in step and holds the lock) --------------
+
+    def ensure_current(self, session: Session) -> None:
+        """Apply what changed since the last look: once per request (a page that asks several
+        questions syncs for the first only), at every call outside a request (CLI, jobs)."""
+        if not has_request_context():
+            self.sync(session)
+        elif g.get(_CURRENT_FLAG) is not self:
+            self.sync(session)
+            setattr(g, _CURRENT_FLAG, self)
+
+    def match(self, session: Session, query: Query, limit: int, *, explain: bool = False,
+              need_id: int | None = None) -> Result:
+        """The best listings for ``query`` (a need, or an enterprise's profile), and with
+        ``explain`` the close ones that hard rules exclude. ``need_id`` names the need the query
+        was made from: its embedding is known, so the query is not encoded again."""
+        self.ensure_current(session)
+        with self.lock:
+            recommender = self.recommender
+            vectors = recommender.need_vectors
+            known = need_id is not None and need_id in vectors and recommender.needs[need_id].text == query.text
+            vector = vectors.vectors_of([need_id])[0] if known else None
+            return recommender.match(query, limit, explain=explain, query_vector=vector)
+
+    def leads(self, session: Session, listing_id: int, limit: int, as_of: date) -> list[Match]:
+        """Needs the listing can serve, best first."""
+        self.ensure_current(session)
+        with self.lock:
+            return self.recommender.leads(listing_id, limit, as_of=as_of)
+
+    def similar(self, session: Session, listing_id: int, limit: int) -> list[Match]:
+        """Listings like this one."""
+        self.ensure_current(session)
+        with self.lock:
+            return self.recommender.similar(listing_id, limit)
+
+    def listing_vectors_of(self, session: Session, ids: list[int]) -> dict[int, np.ndarray]:
+        """The embeddings of these listings (those that have one)."""
+        self.ensure_current(session)
+        with self.lock:
+            index = self.recommender.listing_vectors
+            known = [i for i in ids if i in index]
+            return dict(zip(known, index.vectors_of(known), strict=True)) if known else {}
+
+    @property
+    def listing_index(self) -> VectorIndex:
+        """The listings' vector index (the embedded search backend's meaning half reads it)."""
+        return self.recommender.listing_vectors
+
+    def counts(self) -> dict[str, int]:
+        """Postings held and how many have a vector."""
+        with self.lock:
+            recommender = self.recommender
+            return {"listings": len(recommender.listings), "listing_vectors": len(recommender.listing_vectors),
+                    "needs": len(recommender.needs), "need_vectors": len(recommender.need_vectors)}
 
     # --- keeping in step ---------------------------------------------------------------------
 

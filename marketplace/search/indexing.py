@@ -26,8 +26,9 @@ from listings.lifecycle import is_listed
 from listings.models import Listing
 from marketplace.extensions import db
 from marketplace.organizations.models import Organization
+from marketplace.recommendations.profiles import listing_text
 from marketplace.recommendations.service import get_store
-from marketplace.recommendations.store import MatchingStore, listing_text
+from marketplace.recommendations.store import MatchingStore
 from marketplace.search.models import SearchOutboxEntry
 from marketplace.search.outbox import PENDING, enqueue
 from marketplace.timeutil import utcnow
@@ -116,8 +117,7 @@ def document_of(listing: Listing | ListingRow, vector: np.ndarray | None = None,
 
 
 def _vectors() -> Any:
-    store = get_store()
-    return store.recommender.listing_vectors
+    return get_store().listing_index
 
 
 def make_backend(app: Any) -> SearchBackend:
@@ -175,11 +175,7 @@ def _documents(session: Session, listings: list[Listing] | list[ListingRow], wit
     vectors: dict[int, np.ndarray] = {}
     store = get_store()
     if with_vectors and listings:
-        store.sync(session)
-        index = store.recommender.listing_vectors
-        known = [row.id for row in listings if row.id in index]
-        if known:
-            vectors = dict(zip(known, index.vectors_of(known), strict=True))
+        vectors = store.listing_vectors_of(session, [row.id for row in listings])
     visible = [row for row in listings if is_listed(row)]
     terms = dict(zip((row.id for row in visible), _terms(store, visible), strict=True)) if visible else {}
     return [document_of(row, vectors.get(row.id), terms.get(row.id)) for row in listings]

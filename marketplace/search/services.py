@@ -204,7 +204,7 @@ def run(session: Session, parsed: Parsed) -> SearchPage:
     from marketplace.recommendations.service import get_store
 
     if engine.backend.name != "elasticsearch":
-        get_store().sync(session)  # the embedded meaning half reads the matcher's vectors
+        get_store().ensure_current(session)  # the embedded meaning half reads the matcher's vectors
     rows: dict[int, Listing] = {}
 
     def texts(ids: Sequence[int]) -> dict[int, Stored]:

@@ -22,7 +22,7 @@ from listings.lifecycle import is_on_offer
 from listings.models import Listing
 from listings.queries import Filters, listing_query
 from marketplace.extensions import db
-from marketplace.recommendations.store import listing_profile, seeker_of, vocabulary
+from marketplace.recommendations.profiles import listing_profile, seeker_of, vocabulary
 from marketplace.reference import PROVINCE
 from marketplace.search.indexing import document_of
 from marketplace.timeutil import today

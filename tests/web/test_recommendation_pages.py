@@ -218,3 +218,18 @@ def test_need_vectors_of_another_query_runtime_are_not_reused(make_app, foshan_l
         assert ids["fit"] in [r.item.id for r in matches_for_need(db.session, need).items]
     assert {kind for kind, _ in kinds} == {f"query@{manifest['model']}+fast"}  # listings came from the file
     assert any(need.title in text for _, text in kinds)
+
+
+def test_a_page_brings_the_matcher_in_step_once(client, auth, foshan_loans, monkeypatch):
+    """A listing page asks for leads and similar listings, /my/listings for the leads of every
+    listing: the store syncs for the first question of the request only."""
+    from marketplace.recommendations.store import MatchingStore
+
+    calls = []
+    original = MatchingStore.sync
+    monkeypatch.setattr(MatchingStore, "sync", lambda self, session: calls.append(1) or original(self, session))
+    auth.login(foshan_loans["bank"].email)
+    for path in (f"/listings/{foshan_loans['fit'].id}", "/my/listings"):
+        calls.clear()
+        assert client.get(path).status_code == 200
+        assert len(calls) == 1, path
