@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 
 from search import analysis
-from search.backends.base import SearchBackend, Stored
+from search.backends.base import OutsideCounting, PassingSemantic, SearchBackend, Stored
 from search.fusion import Candidate, fuse
 from search.highlight import concepts_of, highlight, snippet
 from search.model import (
@@ -128,9 +128,8 @@ class SearchEngine:
         if passing == base:  # no filter selected: every candidate passes
             found = self.backend.semantic(vector, base, self.semantic_k)
             return found, {c.id for c in found}
-        both = getattr(self.backend, "semantic_passing", None)
-        if both is not None:
-            return both(vector, base, self.semantic_k, passing)  # type: ignore[no-any-return]
+        if isinstance(self.backend, PassingSemantic):
+            return self.backend.semantic_passing(vector, base, self.semantic_k, passing)
         return self.backend.semantic(vector, base, self.semantic_k), None
 
     def description_prior(self, vector: np.ndarray) -> dict[tuple[str, str | None], float]:
@@ -174,7 +173,7 @@ class SearchEngine:
         semantic_ids: set[int] = set()
         summary = None
         summary_soon: Future[tuple[int, dict[str, dict[str, int]]]] | None = None
-        concurrent = bool(getattr(backend, "concurrent", False))
+        concurrent = backend.concurrent
         if terms is not None:
             base = conditions(Filters(), request.as_of)  # on offer that day, nothing else
             vector_soon = self._vector_soon(text)
@@ -214,10 +213,10 @@ class SearchEngine:
                 stored = texts(page)
             else:
                 stored_soon = self._pool.submit(backend.stored, page)
-        outside = getattr(backend, "summary_outside", None)
+        outside = backend.summary_outside if isinstance(backend, OutsideCounting) else None
         if summary_soon is not None and (not extra or (outside is not None and terms is not None)):
             total, raw = summary_soon.result()
-            if extra and outside is not None:  # the keyword matches' counts, plus what meaning adds
+            if extra and outside is not None and terms is not None:  # the keyword matches' counts, plus what meaning adds
                 more, more_raw = outside(terms, extra, cond, per_field)
                 total += more
                 raw = {name: _added(raw.get(name, {}), more_raw.get(name, {})) for name in {*raw, *more_raw}}

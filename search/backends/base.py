@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -32,15 +32,14 @@ class Stored:
 
 
 class SearchBackend(Protocol):
-    """``concurrent`` (optional attribute, default False): the engine may run calls in parallel
+    """What every backend implements. ``concurrent``: the engine may run calls in parallel
     threads (a server backend; the embedded one works on its thread's database connection).
-    ``semantic_passing(vector, conditions, k, passing)`` (optional): ``semantic`` and, in the same
-    call, which of the documents found pass ``passing`` (a server saves a round trip).
-    ``summary_outside(terms, extra, conditions, per_field)`` (optional): what the ``extra``
-    documents holding no term add to ``summary(terms, [], ...)`` (a server counts a few documents
-    instead of the whole result set again)."""
+
+    A backend may also offer the abilities below (:class:`PassingSemantic`,
+    :class:`OutsideCounting`); the engine uses them when present and does without otherwise."""
 
     name: str
+    concurrent: bool
 
     def upsert(self, documents: Sequence[Document]) -> None:
         """Add or replace documents; an invisible one (not on offer) is removed instead."""
@@ -89,3 +88,22 @@ class SearchBackend(Protocol):
         """Those of ``ids`` that are stored and pass the conditions."""
 
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]: ...
+
+
+@runtime_checkable
+class PassingSemantic(Protocol):
+    """Optional: ``semantic`` and, in the same call, which of the documents found pass
+    ``passing`` (None: the backend could not tell); a server saves a round trip."""
+
+    def semantic_passing(self, vector: np.ndarray, conditions: Conditions, k: int,
+                         passing: Conditions | None) -> tuple[list[Candidate], set[int] | None]: ...
+
+
+@runtime_checkable
+class OutsideCounting(Protocol):
+    """Optional: what the ``extra`` documents holding no query term add to
+    ``summary(terms, [], ...)``; a server counts a few documents instead of the whole result set
+    again."""
+
+    def summary_outside(self, terms: list[str], extra: Sequence[int], conditions: Conditions,
+                        per_field: Mapping[str, Conditions]) -> tuple[int, dict[str, dict[str, int]]]: ...

@@ -33,8 +33,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -48,33 +47,18 @@ from elasticsearch.serializer import (
     NdjsonSerializer,
 )
 
-from search import analysis
+from search.backends import elastic_query as bodies
 from search.backends.base import BackendUnavailable, Stored
 from search.fusion import Candidate
-from search.model import PUBLISHED_BUCKETS, Document
-from search.terms import Conditions, document_terms, price_bucket, published_since
+from search.model import Document
+from search.terms import Conditions
 
-_NUMBERS = ("amount_min", "amount_max", "price")
-_DATES = ("starts_on", "until", "published_on")
-# Fields whose missing value means "open" on one side: (that side, the value standing for it).
-_OPEN_ENDS: dict[str, tuple[str, int | str]] = {
-    "until": ("high", "9999-12-31"), "amount_min": ("low", -(2**63)), "amount_max": ("high", 2**63 - 1),
-}
-_FACETS = "facets"  # the keyword array of "field=value" terms
-_TERMS_AGG = "__terms"  # the aggregation counting the facets array
-# Bump when the mappings or what _source() writes change: an index built for another version
+# Bump when the mappings or what bodies.document_source() writes change: an index built for another version
 # is not searched (IndexOutdated) until `marketplace search reindex` has rebuilt it.
 MAPPING_VERSION = 2
 HNSW_BEAM = 64  # ef_construction of the vector graph (Elasticsearch's default: 100)
-_SORTS: dict[str, list[dict[str, Any]]] = {
-    "newest": [{"published_on": {"order": "desc", "missing": "_last"}}, {"id": "desc"}],
-    "deadline": [{"until": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
-    "amount": [{"amount_max": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
-    "lexical": [{"_score": "desc"}, {"id": "asc"}],
-}
 _CHUNK = 1000  # documents per bulk request, ids per lookup
 _BULK_THREADS = 2  # bulk requests in flight during a reindex (the server indexes them in parallel)
-_FACET_SIZE = 10_000  # values of the facets array counted: all of them, every facet's (the SQL backend counts every value)
 _MAX_WINDOW = 100_000  # deepest page (from + size; deeper: ValueError); the default is 10,000
 _MAX_KNN = 10_000  # Elasticsearch's limit on k and num_candidates
 _UNAVAILABLE_STATUS = (502, 503, 504)
@@ -96,266 +80,12 @@ _SERIALIZERS = {base.mimetype: type(f"Orjson{base.__name__}", (_Orjson, base), {
                              CompatibilityModeNdjsonSerializer)}
 
 
-def _value(value: int | date) -> int | str:
-    return value.isoformat() if isinstance(value, date) else int(value)
-
-
-# Hits carry their id (and labels) from doc values (columnar) and load no stored field at all:
-# reading a hit's _id decompresses the stored-fields block that also holds the texts, which
-# made fetching 200 hits cost more than finding them (9 ms -> 3 ms at p50 for 100k listings).
-_IDS: dict[str, Any] = {"source": False, "stored_fields": ["_none_"], "docvalue_fields": ["id"]}
-_LABELS: dict[str, Any] = {**_IDS, "docvalue_fields": ["id", "category", "subcategory"]}
-
-
 class IndexOutdated(BackendUnavailable):
     """The index behind the alias was built for another version of the mappings."""
 
 
-def _facet_term(name: str, value: str) -> str:
-    return f"{name}={value}"
-
-
-def _hit_id(hit: Mapping[str, Any]) -> int:
-    return int(hit["fields"]["id"][0])
-
-
-def _labels(hit: Mapping[str, Any]) -> tuple[Any, Any]:
-    fields = hit.get("fields") or {}
-    return _first(fields.get("category")), _first(fields.get("subcategory"))
-
-
-def _first(value: Any) -> Any:
-    """A single-valued keyword from ``_source`` (stored as a list of at most one value)."""
-    return (value[0] if value else None) if isinstance(value, list) else value
-
-
-def _source(doc: Document) -> dict[str, Any]:
-    """The stored document: the same index terms, keyword terms and columns as the SQL tables."""
-    terms = document_terms(doc)
-    facets = [f"{name}={value}" for name, values in terms.items() for value in values]  # _facet_term()
-    if (band := price_bucket(doc.price)) is not None:
-        facets.append(_facet_term("price", band))
-    source: dict[str, Any] = {
-        "id": doc.id,
-        "title": doc.title,
-        "body": doc.body,
-        "terms": analysis.document_text(doc),
-        _FACETS: facets,
-        "category": doc.category,
-        **({"subcategory": doc.subcategory} if doc.subcategory else {}),
-    }
-    for name in (*_NUMBERS, *_DATES):
-        value = getattr(doc, name)
-        if value is not None:
-            source[name] = _value(value)
-    for name, (_side, end) in _OPEN_ENDS.items():
-        value = getattr(doc, name)
-        source[f"{name}_open"] = end if value is None else _value(value)
-    if doc.vector is not None:
-        vector = np.asarray(doc.vector, dtype=np.float32).reshape(-1)
-        if np.isfinite(vector).all() and vector.any():  # cosine is undefined for a zero vector
-            source["vector"] = vector
-    return source
-
-
-def _filters(conditions: Conditions) -> list[dict[str, Any]]:
-    """The conditions as bool filters (the same documents as ``SqlBackend._where``)."""
-    out: list[dict[str, Any]] = [{"terms": {_FACETS: [_facet_term(name, v) for v in values]}}
-                                 for name, values in conditions.terms]
-    for r in conditions.ranges:
-        if r.field not in _NUMBERS and r.field not in _DATES:
-            raise ValueError(f"unknown range field {r.field!r}")
-        bounds = {}
-        if r.low is not None:
-            bounds["gte"] = _value(r.low)
-        if r.high is not None:
-            bounds["lte"] = _value(r.high)
-        side = _OPEN_ENDS.get(r.field, ("", None))[0] if r.missing else ""
-        if (side == "high" and r.high is None) or (side == "low" and r.low is None):
-            if bounds:  # a missing value is stored as the open end, which passes the bound
-                out.append({"range": {f"{r.field}_open": bounds}})
-            continue
-        within = {"range": {r.field: bounds}} if bounds else {"exists": {"field": r.field}}
-        if r.missing:  # a document without the field passes too
-            absent = {"bool": {"must_not": [{"exists": {"field": r.field}}]}}
-            out.append({"bool": {"should": [within, absent], "minimum_should_match": 1}})
-        else:  # a range (or exists) only matches documents that have the field
-            out.append(within)
-    return out
-
-
-def _match(terms: list[str]) -> dict[str, Any]:
-    # Terms are letters, digits and CJK only (search.analysis): no query syntax is possible.
-    return {"match": {"terms": {"query": " ".join(terms), "operator": "or"}}}
-
-
-def _ids(ids: Iterable[int]) -> dict[str, Any]:
-    return {"ids": {"values": [str(int(i)) for i in ids]}}
-
-
-def _result_set(terms: list[str] | None, extra: Sequence[int]) -> dict[str, Any]:
-    """Every document (terms None), or documents holding a term ∪ the ``extra`` ids."""
-    if terms is None:
-        return {"match_all": {}}
-    should = ([_match(terms)] if terms else []) + ([_ids(extra)] if extra else [])
-    if not should:
-        return {"match_none": {}}
-    return {"bool": {"should": should, "minimum_should_match": 1}}
-
-
 _BUILDING = {"refresh_interval": "-1", "translog.durability": "async"}
 _SERVING = {"refresh_interval": "1s", "translog.durability": "request"}
-_PASSES = "passes"  # the named clause of semantic_passing()
-_TOTAL = "__total"  # the aggregation counting the result set under every condition (not a facet name)
-
-
-def _facet_aggs(names: Sequence[str], as_of: date) -> dict[str, Any]:
-    """The aggregations counting the facets ``names``: one ``terms`` over the facets array for
-    the term fields and price bands, a ``date_range`` for ``published``.
-    The terms count every value of the array, also those of facets not asked for (the reader
-    keeps the prefixes it wants): limiting them with an ``include`` pattern cost more than the
-    values it left out (~1 ms of the server's CPU per count at 100k documents)."""
-    aggs: dict[str, Any] = {}
-    if any(n != "published" for n in names):
-        aggs[_TERMS_AGG] = {"terms": {"field": _FACETS, "size": _FACET_SIZE}}
-    if "published" in names:
-        # The windows (last 7, 30, ... days) nest: counted as the disjoint spans between their
-        # starts (one lookup per document instead of a test per window), summed when read.
-        starts = sorted((published_since(key, as_of).isoformat(), key) for key, _low, _days in PUBLISHED_BUCKETS)
-        aggs["published"] = {"date_range": {"field": "published_on", "keyed": True, "ranges": [
-            {"key": key, "from": start, **({"to": starts[n + 1][0]} if n + 1 < len(starts) else {})}
-            for n, (start, key) in enumerate(starts)
-        ]}}
-    return aggs
-
-
-def _clause_key(clause: Mapping[str, Any]) -> bytes:
-    return orjson.dumps(clause, option=orjson.OPT_SORT_KEYS)
-
-
-@dataclass(frozen=True)
-class _Counting:
-    """One request counting a result set under several sets of conditions (each facet under
-    its own, the total under all): the clauses every set shares filter the query once.
-
-    Without filters selected every facet is counted straight over the query's documents. With
-    filters selected (the usual case: each facet's set lacks its own filter's clause), every
-    document is counted once: the query keeps the documents failing at most one selected
-    clause; those passing all are counted for every facet (``__all``), those failing one clause
-    only for the facet that clause belongs to (``__miss<i>``), whose counts are the sum of the
-    two. Other shapes fall back to one ``filter`` aggregation per distinct remaining set."""
-
-    query: dict[str, Any]
-    aggs: dict[str, Any]
-    paths: dict[str, tuple[tuple[str, ...], ...]]  # facet (or _TOTAL) -> where its counts are (summed)
-
-    @classmethod
-    def build(cls, result_set: dict[str, Any], per_field: Mapping[str, Conditions],
-              conditions: Conditions | None) -> _Counting:
-        sets = {name: _filters(cond) for name, cond in per_field.items()}
-        if conditions is not None:
-            sets[_TOTAL] = _filters(conditions)
-        keyed = {name: {_clause_key(c): c for c in clauses} for name, clauses in sets.items()}
-        shared = set.intersection(*(set(k) for k in keyed.values())) if keyed else set()
-        first = next(iter(keyed.values()), {})
-        clause = {k: c for clauses in keyed.values() for k, c in clauses.items()}
-        # Filter context throughout: counting needs no scores, and the clauses every search shares
-        # (on offer that day) are cached by the server as bit sets.
-        query = {"bool": {"filter": [result_set, *(first[k] for k in first if k in shared)]}}
-        groups: dict[frozenset[bytes], list[str]] = {}
-        for name, clauses in keyed.items():
-            groups.setdefault(frozenset(k for k in clauses if k not in shared), []).append(name)
-        every = frozenset().union(*groups) if groups else frozenset()
-        facets = [n for n in keyed if n != _TOTAL]
-        as_of = per_field[facets[0]].as_of if facets else date.min
-        aggs: dict[str, Any] = {}
-        paths: dict[str, tuple[tuple[str, ...], ...]] = {}
-
-        def count(path: tuple[str, ...], names: list[str]) -> None:
-            for name in names:
-                if name != _TOTAL:
-                    paths[name] = (*paths.get(name, ()), (*path, "published" if name == "published" else _TERMS_AGG))
-
-        if not every:  # no filter selected: straight over the query's documents
-            aggs.update(_facet_aggs(facets, as_of))
-            count(("aggregations",), facets)
-            if _TOTAL in keyed:
-                paths[_TOTAL] = (("hits", "total", "value"),)
-        elif all(rest == every or (rest < every and len(every - rest) == 1) for rest in groups):
-            ordered = sorted(every)
-            if len(ordered) > 1:  # at most one selected clause may fail
-                query["bool"]["filter"].append(
-                    {"bool": {"should": [clause[k] for k in ordered], "minimum_should_match": len(ordered) - 1}})
-            aggs["__all"] = {"filter": {"bool": {"filter": [clause[k] for k in ordered]}},
-                             "aggs": _facet_aggs(facets, as_of)}
-            count(("aggregations", "__all"), facets)
-            if _TOTAL in keyed:
-                paths[_TOTAL] = (("aggregations", "__all", "doc_count"),)
-            for rest, names in sorted(groups.items(), key=lambda g: sorted(g[0])):
-                if rest == every:
-                    continue
-                (missing,) = every - rest
-                named = [n for n in names if n != _TOTAL]
-                miss = f"__miss{len(aggs) - 1}"
-                aggs[miss] = {"filter": {"bool": {"must_not": [clause[missing]]}}, "aggs": _facet_aggs(named, as_of)}
-                count(("aggregations", miss), named)
-        else:  # one filter aggregation per distinct remaining set
-            for number, (rest, names) in enumerate(groups.items()):
-                named = [n for n in names if n != _TOTAL]
-                if not rest:
-                    aggs.update(_facet_aggs(named, as_of))
-                    count(("aggregations",), named)
-                    if _TOTAL in names:
-                        paths[_TOTAL] = (("hits", "total", "value"),)
-                    continue
-                group = f"__group{number}"
-                aggs[group] = {"filter": {"bool": {"filter": [clause[k] for k in sorted(rest)]}},
-                               "aggs": _facet_aggs(named, as_of)}
-                count(("aggregations", group), named)
-                if _TOTAL in names:
-                    paths[_TOTAL] = (("aggregations", group, "doc_count"),)
-        return cls(query, aggs, paths)
-
-    def body(self) -> dict[str, Any]:
-        """The search request (no hits; the total tracked when it is the query's own count)."""
-        return {"query": self.query, "size": 0, "aggs": self.aggs,
-                "track_total_hits": self.paths.get(_TOTAL, (("",),))[0][0] == "hits"}
-
-    def summary(self, response: Mapping[str, Any]) -> tuple[int, dict[str, dict[str, int]]]:
-        return int(self._at(response, self.paths[_TOTAL][0])), self.facets(response)
-
-    @staticmethod
-    def _at(response: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-        value: Any = response
-        for step in path:
-            value = value[step]
-        return value
-
-    def facets(self, response: Mapping[str, Any]) -> dict[str, dict[str, int]]:
-        out: dict[str, dict[str, int]] = {}
-        split: dict[tuple[str, ...], dict[str, dict[str, int]]] = {}  # path -> facet -> value -> count
-        for name, paths in self.paths.items():
-            if name == _TOTAL:
-                continue
-            counts: dict[str, int] = {}
-            for path in paths:
-                buckets = self._at(response, path)["buckets"]
-                if name == "published":  # every window, zeros too (as the SQL backend): its span and the later ones
-                    found, running = {}, 0
-                    for key, b in sorted(buckets.items(), key=lambda kb: -float(kb[1]["from"])):
-                        running += int(b["doc_count"])
-                        found[key] = running
-                else:  # the terms of every facet: read once per aggregation
-                    if path not in split:
-                        split[path] = {}
-                        for b in buckets:
-                            field, _, value = b["key"].partition("=")
-                            split[path].setdefault(field, {})[value] = int(b["doc_count"])
-                    found = split[path].get(name, {})
-                for value, count in found.items():
-                    counts[value] = counts.get(value, 0) + count
-            out[name] = counts
-        return out
 
 
 def _redacted(url: str) -> str:
@@ -433,14 +163,14 @@ class ElasticBackend:
                 "terms": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
                 "title": {"type": "text", "index": False},
                 "body": {"type": "text", "index": False},
-                _FACETS: {"type": "keyword"},
+                bodies.FACETS: {"type": "keyword"},
                 # The labels of hits (read from doc values; filters use the facets array).
                 "category": {"type": "keyword", "index": False},
                 "subcategory": {"type": "keyword", "index": False},
-                **{name: {"type": "long"} for name in _NUMBERS},
-                **{f"{name}_open": {"type": "long"} for name in _OPEN_ENDS if name in _NUMBERS},
-                **{f"{name}_open": {"type": "date", "format": "date"} for name in _OPEN_ENDS if name in _DATES},
-                **{name: {"type": "date", "format": "date"} for name in _DATES},
+                **{name: {"type": "long"} for name in bodies.NUMBERS},
+                **{f"{name}_open": {"type": "long"} for name in bodies.OPEN_ENDS if name in bodies.NUMBERS},
+                **{f"{name}_open": {"type": "date", "format": "date"} for name in bodies.OPEN_ENDS if name in bodies.DATES},
+                **{name: {"type": "date", "format": "date"} for name in bodies.DATES},
                 # Float HNSW (not the int8-quantised default): scores as exact as FAISS's. A build
                 # beam of 64 instead of 100 builds the graph ~1.5x faster; 100k clustered vectors:
                 # recall@100 0.989 instead of 1.000 (k=100, 200 candidates; bench/RESULTS.md).
@@ -538,7 +268,7 @@ class ElasticBackend:
             while batch := list(itertools.islice(iterator, _CHUNK)):
                 operations: list[dict[str, Any]] = []
                 for d in batch:
-                    operations += [{"index": {"_id": str(d.id)}}, _source(d)]
+                    operations += [{"index": {"_id": str(d.id)}}, bodies.document_source(d)]
                 pending.append(pool.submit(self._send, client, name, operations))
                 if len(pending) >= _BULK_THREADS:
                     loaded += pending.popleft().result()
@@ -588,7 +318,7 @@ class ElasticBackend:
         operations: list[dict[str, Any]] = []
         for d in documents:
             if d.visible:
-                operations += [{"index": {"_id": str(d.id)}}, _source(d)]
+                operations += [{"index": {"_id": str(d.id)}}, bodies.document_source(d)]
             else:
                 operations.append({"delete": {"_id": str(d.id)}})
         if operations:
@@ -615,9 +345,9 @@ class ElasticBackend:
             return []
         # By score alone (no tie-break sort), so Lucene can skip documents that cannot make the top
         # (block-max WAND) instead of scoring every match; ties are then ordered by id here.
-        response = self._search(query={"bool": {"must": [_match(terms)], "filter": _filters(conditions)}},
-                                size=limit, **_LABELS)
-        found = [Candidate(_hit_id(h), float(h["_score"]), *_labels(h)) for h in response["hits"]["hits"]]
+        response = self._search(query={"bool": {"must": [bodies.terms_match(terms)], "filter": bodies.filter_clauses(conditions)}},
+                                size=limit, **bodies.LABELS)
+        found = [Candidate(bodies.hit_id(h), float(h["_score"]), *bodies.hit_labels(h)) for h in response["hits"]["hits"]]
         return sorted(found, key=lambda c: (-c.score, c.id))
 
     def semantic(self, vector: np.ndarray, conditions: Conditions, k: int) -> list[Candidate]:
@@ -635,49 +365,49 @@ class ElasticBackend:
             return [], set()
         k = min(k, _MAX_KNN)
         knn = {"field": "vector", "query_vector": query.tolist(), "k": k,
-               "num_candidates": min(max(100, 2 * k), _MAX_KNN), "filter": {"bool": {"filter": _filters(conditions)}}}
+               "num_candidates": min(max(100, 2 * k), _MAX_KNN), "filter": {"bool": {"filter": bodies.filter_clauses(conditions)}}}
         body: dict[str, Any] = {"must": [{"knn": knn}]}
         if passing is not None:
-            body["should"] = [{"bool": {"filter": _filters(passing), "_name": _PASSES}}]
-        response = self._search(query={"bool": body}, size=k, **_LABELS)
+            body["should"] = [{"bool": {"filter": bodies.filter_clauses(passing), "_name": bodies.PASSES}}]
+        response = self._search(query={"bool": body}, size=k, **bodies.LABELS)
         hits = response["hits"]["hits"]
-        found = [Candidate(_hit_id(h), 2.0 * float(h["_score"]) - 1.0, *_labels(h)) for h in hits]
-        passes = {_hit_id(h) for h in hits if _PASSES in (h.get("matched_queries") or ())}
+        found = [Candidate(bodies.hit_id(h), 2.0 * float(h["_score"]) - 1.0, *bodies.hit_labels(h)) for h in hits]
+        passes = {bodies.hit_id(h) for h in hits if bodies.PASSES in (h.get("matched_queries") or ())}
         return sorted(found, key=lambda c: (-c.score, c.id)), passes
 
     def passing(self, ids: Sequence[int], conditions: Conditions) -> set[int]:
         out: set[int] = set()
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            response = self._search(query={"bool": {"filter": [_ids(chunk), *_filters(conditions)]}},
-                                    size=len(chunk), **_IDS)
-            out.update(_hit_id(h) for h in response["hits"]["hits"])
+            response = self._search(query={"bool": {"filter": [bodies.ids_query(chunk), *bodies.filter_clauses(conditions)]}},
+                                    size=len(chunk), **bodies.IDS)
+            out.update(bodies.hit_id(h) for h in response["hits"]["hits"])
         return out
 
     def total(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions) -> int:
         self.ensure_index()
-        query = {"bool": {"filter": [_result_set(terms, extra), *_filters(conditions)]}}
+        query = {"bool": {"filter": [bodies.result_set_query(terms, extra), *bodies.filter_clauses(conditions)]}}
         with self._guard():
             return int(self.client.count(index=self.index, query=query)["count"])
 
     def ordered(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions, sort: str,
                 offset: int, limit: int, exclude: Sequence[int] = ()) -> list[int]:
-        if sort not in _SORTS:
+        if sort not in bodies.SORTS:
             raise ValueError(f"unknown sort {sort!r}")
         if sort == "lexical":
             if not terms:
                 return []
-            query: dict[str, Any] = {"bool": {"must": [_match(terms)], "filter": _filters(conditions)}}
+            query: dict[str, Any] = {"bool": {"must": [bodies.terms_match(terms)], "filter": bodies.filter_clauses(conditions)}}
             if exclude:
-                query["bool"]["must_not"] = [_ids(exclude)]
+                query["bool"]["must_not"] = [bodies.ids_query(exclude)]
         else:
-            query = {"bool": {"filter": [_result_set(terms, extra), *_filters(conditions)]}}
+            query = {"bool": {"filter": [bodies.result_set_query(terms, extra), *bodies.filter_clauses(conditions)]}}
         if limit <= 0:
             return []
         if offset + limit > _MAX_WINDOW:
             raise ValueError(f"pages end at result {_MAX_WINDOW:,}: narrow the search")
-        response = self._search(query=query, sort=_SORTS[sort], from_=offset, size=limit, **_IDS)
-        return [_hit_id(h) for h in response["hits"]["hits"]]
+        response = self._search(query=query, sort=bodies.SORTS[sort], from_=offset, size=limit, **bodies.IDS)
+        return [bodies.hit_id(h) for h in response["hits"]["hits"]]
 
     def facets(self, terms: list[str] | None, extra: Sequence[int],
                per_field: Mapping[str, Conditions]) -> dict[str, dict[str, int]]:
@@ -685,13 +415,13 @@ class ElasticBackend:
         ``terms``, price ``range`` or published ``filters`` aggregation."""
         if not per_field:
             return {}
-        counting = _Counting.build(_result_set(terms, extra), per_field, None)
+        counting = bodies.Counting.build(bodies.result_set_query(terms, extra), per_field, None)
         return counting.facets(self._search(**counting.body()))
 
     def summary(self, terms: list[str] | None, extra: Sequence[int], conditions: Conditions,
                 per_field: Mapping[str, Conditions]) -> tuple[int, dict[str, dict[str, int]]]:
         """The total (a ``filter`` aggregation under every condition) and the facets, in one request."""
-        counting = _Counting.build(_result_set(terms, extra), per_field, conditions)
+        counting = bodies.Counting.build(bodies.result_set_query(terms, extra), per_field, conditions)
         return counting.summary(self._search(**counting.body()))
 
     def summary_outside(self, terms: list[str], extra: Sequence[int], conditions: Conditions,
@@ -699,8 +429,8 @@ class ElasticBackend:
         """What the ``extra`` documents holding none of ``terms`` add to ``summary(terms, [])``:
         added to it, the two give ``summary(terms, extra)``, and counting a few documents is
         cheap where counting the whole result set again is not."""
-        outside: dict[str, Any] = {"bool": {"filter": [_ids(extra)], **({"must_not": [_match(terms)]} if terms else {})}}
-        counting = _Counting.build(outside if extra else {"match_none": {}}, per_field, conditions)
+        outside: dict[str, Any] = {"bool": {"filter": [bodies.ids_query(extra)], **({"must_not": [bodies.terms_match(terms)]} if terms else {})}}
+        counting = bodies.Counting.build(outside if extra else {"match_none": {}}, per_field, conditions)
         return counting.summary(self._search(**counting.body()))
 
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]:

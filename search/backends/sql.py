@@ -60,6 +60,8 @@ class SqlBackend:
     ``dialect`` is ``sqlite`` or ``postgresql``; ``vectors`` gives the nearest ids to a vector
     (None: keyword search only)."""
 
+    concurrent = False  # every call works on the calling thread's database connection
+
     def __init__(self, connect: Callable[[], Any], dialect: str, vectors: Callable[[], VectorSource | None] | None = None,
                  *, memory_text: bool = True) -> None:
         if dialect not in ("sqlite", "postgresql"):

@@ -14,7 +14,7 @@ import pytest
 from elasticsearch import ApiError
 
 from search import BackendUnavailable, Document, Filters
-from search.backends import elastic
+from search.backends import elastic_query
 from search.backends.elastic import ElasticBackend
 from search.terms import Conditions, Range, conditions
 
@@ -45,7 +45,7 @@ def test_ranges_with_and_without_missing_values() -> None:
         Range("until", None, None, True),  # anything passes
     ), AS_OF)
     missing = {"bool": {"must_not": [{"exists": {"field": "amount_max"}}]}}
-    assert elastic._filters(cond) == [
+    assert elastic_query.filter_clauses(cond) == [
         {"terms": {"facets": ["category=financing"]}},
         # A missing end date is stored as the open end, which passes: one range query.
         {"range": {"until_open": {"gte": "2026-06-01"}}},
@@ -58,21 +58,21 @@ def test_ranges_with_and_without_missing_values() -> None:
                              {"bool": {"must_not": [{"exists": {"field": "published_on"}}]}}], "minimum_should_match": 1}},
     ]
     with pytest.raises(ValueError, match="unknown range field"):
-        elastic._filters(Conditions((), (Range("title", 1, 2, False),), AS_OF))
+        elastic_query.filter_clauses(Conditions((), (Range("title", 1, 2, False),), AS_OF))
 
 
 def test_result_set() -> None:
-    assert elastic._result_set(None, [1]) == {"match_all": {}}
-    assert elastic._result_set([], []) == {"match_none": {}}
-    assert elastic._result_set([], [3]) == {"bool": {"should": [{"ids": {"values": ["3"]}}], "minimum_should_match": 1}}
-    query = elastic._result_set(["融资", "fair"], [])
+    assert elastic_query.result_set_query(None, [1]) == {"match_all": {}}
+    assert elastic_query.result_set_query([], []) == {"match_none": {}}
+    assert elastic_query.result_set_query([], [3]) == {"bool": {"should": [{"ids": {"values": ["3"]}}], "minimum_should_match": 1}}
+    query = elastic_query.result_set_query(["融资", "fair"], [])
     assert query["bool"]["should"] == [{"match": {"terms": {"query": "融资 fair", "operator": "or"}}}]
 
 
 def test_stored_document() -> None:
     doc = Document(7, "Export fair", "booth 展会", "exhibition", regions=("440300",), price=800,
                    until=date(2026, 8, 15), vector=np.array([0, 0, 0, 2], np.float32))
-    source = elastic._source(doc)
+    source = elastic_query.document_source(doc)
     assert source["terms"].split()[:2] == ["export", "fair"]
     assert source["facets"] == ["category=exhibition", "region=440300", "industry=*", "size_class=*", "verified=0",
                                 "price=lt1k"]
@@ -81,8 +81,8 @@ def test_stored_document() -> None:
     assert source["until_open"] == "2026-08-15" and source["amount_max_open"] == 2**63 - 1
     assert source["amount_min_open"] == -(2**63)
     assert source["vector"].tolist() == [0.0, 0.0, 0.0, 2.0]
-    assert "vector" not in elastic._source(Document(8, "t", "b", "policy", vector=np.zeros(4, np.float32)))
-    assert "vector" not in elastic._source(Document(9, "t", "b", "policy"))
+    assert "vector" not in elastic_query.document_source(Document(8, "t", "b", "policy", vector=np.zeros(4, np.float32)))
+    assert "vector" not in elastic_query.document_source(Document(9, "t", "b", "policy"))
 
 
 @pytest.mark.parametrize("error", [transport.ConnectionError("refused"), transport.ConnectionTimeout("timed out"), api_error(503)])
@@ -141,14 +141,14 @@ def test_refused_writes_are_errors() -> None:
 def test_counting_with_filters_counts_each_document_once() -> None:
     filters = Filters(category=("financing",), region=("440300",), amount=500_000)
     per_field = {name: conditions(filters.without(name), AS_OF) for name in ("category", "region", "industry", "published")}
-    counting = elastic._Counting.build({"match_all": {}}, per_field, conditions(filters, AS_OF))
+    counting = elastic_query.Counting.build({"match_all": {}}, per_field, conditions(filters, AS_OF))
     clauses = counting.query["bool"]["filter"]
     # The amount and "on offer" clauses hold for every count: in the query once.
     assert {"range": {"amount_min_open": {"lte": 500_000}}} in clauses and {"range": {"until_open": {"gte": "2026-06-01"}}} in clauses
     assert clauses[-1]["bool"]["minimum_should_match"] == 1  # at most one of the two selected filters fails
     assert set(counting.aggs) == {"__all", "__miss0", "__miss1"}
     assert counting.aggs["__all"]["aggs"]["__terms"]["terms"]["field"] == "facets"
-    assert counting.aggs["__all"]["aggs"]["__terms"]["terms"] == {"field": "facets", "size": elastic._FACET_SIZE}
+    assert counting.aggs["__all"]["aggs"]["__terms"]["terms"] == {"field": "facets", "size": elastic_query.FACET_SIZE}
     assert counting.paths["category"][0] == counting.paths["region"][0] == ("aggregations", "__all", "__terms")
     category_miss, region_miss = counting.paths["category"][1][1], counting.paths["region"][1][1]
     assert {category_miss, region_miss} == {"__miss0", "__miss1"}
