@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, or_
 
 from listings.categories import STATUS_LABELS
 from marketplace.errors import Conflict, ValidationFailed
@@ -69,8 +69,7 @@ def listed_clause(model: Any) -> ColumnElement[bool]:
 
 def on_offer_clause(model: Any, today: date) -> ColumnElement[bool]:
     """:func:`is_on_offer` in SQL, for a posting model (Listing or Need)."""
-    names = EXPIRY_FIELDS[model.__name__.lower()]
-    until = getattr(model, names[0]) if len(names) == 1 else func.coalesce(*(getattr(model, n) for n in names))
+    until = model.available_until if hasattr(model, "available_until") else model.needed_by
     return and_(listed_clause(model), or_(until.is_(None), until >= today))
 
 

@@ -25,8 +25,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from listings.categories import CATEGORIES, STATUSES
@@ -134,10 +136,16 @@ class Listing(PostingMixin, db.Model):  # type: ignore[name-defined,misc]
     ends_on: Mapped[date | None] = mapped_column(Date)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
 
-    @property
+    @hybrid_property
     def available_until(self) -> date | None:
-        """The last day the offer can be taken up: the deadline, else the end date."""
+        """The last day the offer can be taken up: the deadline, else the end date (in SQL too:
+        ``Listing.available_until`` is ``coalesce(deadline, ends_on)``)."""
         return self.deadline or self.ends_on
+
+    @available_until.inplace.expression
+    @classmethod
+    def _available_until_sql(cls) -> Any:
+        return func.coalesce(cls.deadline, cls.ends_on)
 
     def is_expired(self, today: date) -> bool:
         until = self.available_until

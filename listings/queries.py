@@ -194,7 +194,7 @@ def listing_query(session: Session, f: Filters, as_of: date) -> Select[tuple[Lis
         )
     order = {
         "newest": (Listing.published_at.desc(), Listing.id.desc()),
-        "deadline": (func.coalesce(Listing.deadline, Listing.ends_on).is_(None), func.coalesce(Listing.deadline, Listing.ends_on), Listing.id),
+        "deadline": (Listing.available_until.is_(None), Listing.available_until, Listing.id),
         "amount": (Listing.amount_max_cny.is_(None), Listing.amount_max_cny.desc(), Listing.id),
         "price": (Listing.price_cny.is_(None), Listing.price_cny, Listing.id),
         "title": (Listing.title, Listing.id),

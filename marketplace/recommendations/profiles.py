@@ -52,7 +52,7 @@ def listing_profile(listing: Listing) -> ListingProfile:
         size_classes=tuple(listing.size_classes or ()),
         amount_min=listing.amount_min_cny,
         amount_max=listing.amount_max_cny,
-        until=listing.deadline or listing.ends_on,
+        until=listing.available_until,
     )
     published = listing.published_at
     return ListingProfile(

@@ -81,6 +81,8 @@ class ListingRow:
     archived_at: datetime | None
     organization: Owner
 
+    available_until = Listing.available_until  # the same rule as the model (deadline, else end date)
+
 
 _ROW_COLUMNS = [getattr(Listing, name) for name in ListingRow.__dataclass_fields__ if name != "organization"]
 
@@ -107,7 +109,7 @@ def document_of(listing: Listing | ListingRow, vector: np.ndarray | None = None,
         amount_max=listing.amount_max_cny,
         price=listing.price_cny,
         starts_on=listing.starts_on,
-        until=listing.deadline or listing.ends_on,
+        until=listing.available_until,
         published_on=published.date() if isinstance(published, datetime) else None,
         verified=organization.verification_status == "verified",
         visible=is_listed(listing),
