@@ -18,7 +18,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from listings.categories import (
     ATTRIBUTE_FIELDS,
@@ -34,6 +33,7 @@ from marketplace.bounds import MAX_CNY
 from marketplace.forms import (
     BoundedDecimalField,
     BoundedForm,
+    CheckboxesField,
     TagsField,
     WanField,
     WholeNumberField,
@@ -56,11 +56,6 @@ COMMON_LISTING_FIELDS = ("regions", "industries", "size_classes", "tags")
 ATTRIBUTE_INT_MAX = 1_000_000_000  # seats, visitors, days, m²
 # Form fields shown in 万元 and stored in whole CNY.
 WAN_FIELDS = {"amount_min_wan": "amount_min_cny", "amount_max_wan": "amount_max_cny", "amount_wan": "amount_cny"}
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def subcategory_choices() -> list[Any]:

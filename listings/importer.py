@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -299,7 +299,7 @@ def _values(kind: str, record: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             value = _EMPTY[name]() if name in _EMPTY else None
         elif name in _DATES:
-            value = date.fromisoformat(value)
+            value = bounds.parse_date(value)
         values[name] = value
     return values
 

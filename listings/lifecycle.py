@@ -85,8 +85,11 @@ def is_expired(kind: str, values: Any, today: date) -> bool:
 def transition_problem(current: str, target: str, *, archived: bool, expired: bool) -> tuple[str, str] | None:
     """Why ``current`` → ``target`` is not allowed, as (kind of refusal, message), or None.
 
-    The kind is "conflict" (the state forbids it) or "dates" (a date must change first).
+    The kind is "conflict" (the state forbids it), "dates" (a date must change first) or
+    "invalid" (no such state: a null or unknown status).
     """
+    if target not in STATUS_LABELS:
+        return "invalid", _("Choose one of: %(states)s.", states=", ".join(("draft", "published", "closed")))
     if target == current:
         return None
     if archived:
@@ -105,6 +108,8 @@ def check_transition(kind: str, current: str, target: str, *, archived: bool, ex
     if problem is None:
         return
     refusal, message = problem
+    if refusal == "invalid":
+        raise ValidationFailed(message, fields={"status": [message]})
     if refusal == "dates":
         field = expiry_field(kind, values) or "status"
         raise ValidationFailed(message, fields={field: [_("The date has passed.")]})

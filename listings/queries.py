@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from listings.categories import CATEGORIES, SIZE_CLASS_KEYS, SUBCATEGORY_LABELS
 from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
-from marketplace.bounds import MAX_CNY, OutOfBounds, parse_int
+from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_int
 from marketplace.organizations.models import Organization
 from marketplace.reference import PROVINCE, SECTION_DIVISIONS, is_industry, is_region
 from matching.coverage import industry_keys, region_keys, size_keys
@@ -77,8 +77,8 @@ class Filters:
             if not raw:
                 return None
             try:
-                return date.fromisoformat(raw)
-            except ValueError:
+                return parse_date(raw)
+            except OutOfBounds:
                 f.ignored.append(name)
                 return None
 

@@ -16,6 +16,7 @@ from listings import lifecycle
 from listings.models import Listing, Need, new_external_id
 from listings.validation import FieldError, domain_errors, schema_errors, type_schema
 from marketplace.accounts.models import User
+from marketplace.bounds import parse_date
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
 from marketplace.organizations.models import Organization
 from marketplace.organizations.services import require_member
@@ -101,7 +102,7 @@ def validate(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     values = dict(data)
     for key in _DATE_FIELDS:
         if isinstance(values.get(key), str):
-            values[key] = date.fromisoformat(values[key])
+            values[key] = parse_date(values[key])
     for key in _LIST_FIELDS:
         if key in values and values[key] is None:
             values[key] = []

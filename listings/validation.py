@@ -17,7 +17,6 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator, FormatChecker
 
 from listings.categories import ATTRIBUTE_FIELDS
-from marketplace.bounds import text_problem
+from marketplace.bounds import OutOfBounds, parse_date, text_problem
 from marketplace.reference import (
     InvalidCreditCode,
     is_industry,
@@ -76,10 +75,10 @@ def _detailed_validator(record_type: str) -> Draft202012Validator:
 
 def _is_date(value: str) -> bool:
     try:
-        date.fromisoformat(value)
-    except ValueError:
+        parse_date(value)
+    except OutOfBounds:
         return False
-    return len(value) == 10
+    return True
 
 
 def _path(parts: Any) -> str:

@@ -21,6 +21,7 @@ import json
 import math
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -161,6 +162,21 @@ def parse_decimal(text: str, *, low: Decimal | int = 0, high: Decimal | int, pla
     if not Decimal(low) <= number <= Decimal(high):
         raise OutOfBounds(_("must be between %(low)s and %(high)s", low=_number(low), high=_number(high)))
     return number
+
+
+_DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> date:
+    """A calendar day written YYYY-MM-DD (RFC 3339's full-date), and only that: Python's
+    ``date.fromisoformat`` also reads 20260101 and the week date 2026-W01-1. Raises OutOfBounds."""
+    text = str(text).strip()
+    if not _DAY_TEXT.fullmatch(text):
+        raise OutOfBounds(_("must be a date written YYYY-MM-DD"))
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise OutOfBounds(_("must be a date written YYYY-MM-DD")) from exc
 
 
 def record_id(text: str) -> int:

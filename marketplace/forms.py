@@ -13,8 +13,17 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, Field, IntegerField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    DecimalField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.bounds import (
     INT32_MAX,
@@ -85,6 +94,13 @@ class TagsField(StringField):
 
     def process_data(self, value: Any) -> None:
         self.data = ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else value
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def wan_to_cny(value: Decimal | None) -> int | None:

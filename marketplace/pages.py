@@ -83,6 +83,15 @@ def submit(
     return False, None
 
 
+def act_on(form: FlaskForm, action: Callable[[FlaskForm], Any], done: str | None, back: str) -> ResponseReturnValue:
+    """:func:`act` for the few values behind a button, read by ``form``: values it cannot read
+    (no number where one belongs, a control character) are said and nothing runs."""
+    if not form.validate():
+        flash(" ".join(dict.fromkeys(str(m) for messages in form.errors.values() for m in messages)), "danger")
+        return redirect(back)
+    return act(lambda: action(form), done, back)
+
+
 def act(action: Callable[[], Any], done: str | None, back: str) -> ResponseReturnValue:
     """:func:`attempt` for a button with no fields to mark: say what was wrong, or ``done``, and
     go ``back``."""

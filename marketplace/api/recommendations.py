@@ -6,7 +6,6 @@ business-sensitive: only members of the listing's organization (and platform adm
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,7 @@ from marketplace.api.auth import caller, require_caller
 from marketplace.api.blueprint import bp
 from marketplace.api.http import FALSE, TRUE, bad_parameters, check_parameters
 from marketplace.api.postings import _posting as visible_posting
-from marketplace.bounds import OutOfBounds, parse_int
+from marketplace.bounds import OutOfBounds, parse_date, parse_int
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
 from marketplace.recommendations.reasons import rule_sentence
@@ -34,7 +33,6 @@ from marketplace.recommendations.service import (
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 MATCH_PARAMETERS = ("limit", "explain", "as_of")
 LEAD_PARAMETERS = ("limit", "as_of")
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # date.fromisoformat alone also takes 20260101, 2026-W01...
 
 
 def recommendation_parameters(allowed: tuple[str, ...]) -> tuple[int, bool, date | None]:
@@ -55,10 +53,8 @@ def recommendation_parameters(allowed: tuple[str, ...]) -> tuple[int, bool, date
     as_of = None
     if raw_day:
         try:
-            as_of = date.fromisoformat(raw_day) if DAY.fullmatch(raw_day) else None
-        except ValueError:
-            pass
-        if as_of is None:
+            as_of = parse_date(raw_day)
+        except OutOfBounds:
             bad.append("as_of")
     if bad:
         raise bad_parameters(bad)

@@ -3,9 +3,7 @@ pairs that must not meet, check-in, meetings held or missed, the survey and the 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -13,16 +11,26 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from marketplace.bounds import parse_decimal, record_id
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.blueprint import bp, download, event_row, event_time, load_event
+from marketplace.events.forms import (
+    CheckInForm,
+    DecisionForm,
+    EventForm,
+    MeetingForm,
+    MeetingStatusForm,
+    PairForm,
+    PhaseForm,
+    ScheduleRunForm,
+    VersionForm,
+)
 from marketplace.events.models import Event, Exclusion, Meeting, Participant
 from marketplace.extensions import db
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.kinds import KIND_LABELS
 from marketplace.organizations.models import Organization
-from marketplace.pages import act, attempt
+from marketplace.pages import act, act_on, submit
 from marketplace.redirects import local_target
 
 
@@ -33,88 +41,19 @@ def organizer_event(event_id: int) -> Event:
     return event
 
 
-def _moment(value: str, zone: str) -> datetime | str | None:
-    """A ``datetime-local`` field in the event's time zone (the raw text when it is no date)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
-    except ValueError:
-        return value
-
-
-def _lines(value: str) -> list[str]:
-    return [p.strip() for p in value.replace("，", ",").replace("\n", ",").split(",") if p.strip()]
-
-
-def _event_data(zone: str) -> dict[str, Any]:
-    form = request.form
-    breaks = []
-    for part in _lines(form.get("breaks", "")):
-        a, _sep, b = part.replace("–", "-").partition("-")
-        breaks.append([a.strip(), b.strip()])
-    return {
-        "title": form.get("title", ""), "description": form.get("description", ""),
-        "venue": form.get("venue", ""), "online_url": form.get("online_url", ""),
-        "plan": {"days": _lines(form.get("days", "")), "start": form.get("start", ""), "end": form.get("end", ""),
-                 "meeting_minutes": form.get("meeting_minutes", ""), "gap_minutes": form.get("gap_minutes", "0"),
-                 "breaks": breaks},
-        "tables": form.get("tables", ""), "table_names": _lines(form.get("table_names", "")),
-        "capacity": form.get("capacity", ""),
-        "registration_opens_at": _moment(form.get("registration_opens_at", ""), zone),
-        "registration_closes_at": _moment(form.get("registration_closes_at", ""), zone),
-        "requests_close_at": _moment(form.get("requests_close_at", ""), zone),
-        "approval": form.get("approval", "open"),
-        "roles": {kind: form.get(f"role_{kind}", "") for kind in KIND_LABELS},
-        "max_requests": form.get("max_requests", ""), "max_meetings": form.get("max_meetings", ""),
-        "fill_recommended": form.get("fill_recommended") == "on",
-        "include_unanswered": form.get("include_unanswered") == "on",
-        "version": form.get("version"),
-    }
-
-
-def _form_values(event: Event | None) -> dict[str, Any]:
-    if request.method == "POST":
-        values = dict(request.form)
-        values["roles"] = {kind: request.form.get(f"role_{kind}", "") for kind in KIND_LABELS}
-        return values
-    if event is None:
-        return {"start": "09:00", "end": "12:00", "meeting_minutes": 20, "gap_minutes": 5, "tables": 10,
-                "max_requests": 10, "max_meetings": 8, "approval": "open", "roles": services.DEFAULT_ROLES, "breaks": ""}
-    zone = ZoneInfo(event.timezone)
-    plan = event.slot_plan or {}
-
-    def local(moment: datetime | None) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if moment else ""
-
-    return {
-        "title": event.title, "description": event.description, "venue": event.venue, "online_url": event.online_url,
-        "days": ", ".join(plan.get("days", [])), "start": plan.get("start", ""), "end": plan.get("end", ""),
-        "meeting_minutes": plan.get("meeting_minutes", ""), "gap_minutes": plan.get("gap_minutes", 0),
-        "breaks": ", ".join(f"{a}-{b}" for a, b in plan.get("breaks", [])),
-        "tables": event.tables, "table_names": ", ".join(event.table_names or []), "capacity": event.capacity or "",
-        "registration_opens_at": local(event.registration_opens_at), "registration_closes_at": local(event.registration_closes_at),
-        "requests_close_at": local(event.requests_close_at), "approval": event.approval, "roles": event.roles,
-        "max_requests": event.max_requests, "max_meetings": event.max_meetings,
-        "fill_recommended": "on" if event.fill_recommended else "", "include_unanswered": "on" if event.include_unanswered else "",
-        "version": event.version,
-    }
-
-
 def _edit(event: Event | None) -> ResponseReturnValue:
     organization = event.organization if event else current_organization()
     if organization is None:
         abort(403)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        saved: list[Event] = []
-        done, errors = attempt(lambda: saved.append(services.save_event(
-            db.session, organization, current_user, _event_data(event.timezone if event else "Asia/Shanghai"), event)))
-        if done:
+    form = EventForm.of(event)
+    if form.validate_on_submit():
+        zone = event.timezone if event else "Asia/Shanghai"
+        done, saved = submit(form, lambda: services.save_event(db.session, organization, current_user,
+                                                              form.service_data(zone), event), EventForm.field_of)
+        if done and saved is not None:
             flash(_("The event is saved."), "success")
-            return redirect(url_for("events.detail", event_id=saved[0].id))
-    return render_template("events/edit.html", event=event, values=_form_values(event), errors=errors, kinds=KIND_LABELS)
+            return redirect(url_for("events.detail", event_id=saved.id))
+    return render_template("events/edit.html", event=event, form=form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -136,10 +75,11 @@ def edit(event_id: int) -> ResponseReturnValue:
 @login_required
 def phase(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    target = request.form.get("phase", "")
-    return act(lambda: services.set_phase(db.session, event, current_user, target, request.form.get("version")),
-               _("The event is now in the phase “%(phase)s”.", phase=services.PHASE_LABELS.get(target, target)),
-               url_for("events.detail", event_id=event.id))
+    form = PhaseForm()
+    target = form.phase.data or ""
+    return act_on(form, lambda f: services.set_phase(db.session, event, current_user, target, f.version.data),
+                  _("The event is now in the phase “%(phase)s”.", phase=services.PHASE_LABELS.get(target, target)),
+                  url_for("events.detail", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/participants/<int:participant_id>/decision")
@@ -147,9 +87,10 @@ def phase(event_id: int) -> ResponseReturnValue:
 def decide(event_id: int, participant_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     person = event_row(event, Participant, participant_id)
-    approve = request.form.get("decision") == "approve"
-    return act(lambda: participation.decide(db.session, person, current_user, approve),
-               _("Approved.") if approve else _("Declined."), url_for("events.participants", event_id=event.id))
+    form = DecisionForm()
+    approve = form.decision.data == "approve"
+    return act_on(form, lambda f: participation.decide(db.session, person, current_user, approve),
+                  _("Approved.") if approve else _("Declined."), url_for("events.participants", event_id=event.id))
 
 
 # --- the schedule ---------------------------------------------------------------------------
@@ -180,16 +121,15 @@ def schedule(event_id: int) -> ResponseReturnValue:
 @login_required
 def run_schedule(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    keep = request.form.get("keep_published", "on") == "on"
-    limit = request.form.get("time_limit", scheduling.DEFAULT_TIME_LIMIT,
-                             type=lambda text: float(parse_decimal(text, low=1, high=60, places=3)))
+    form = ScheduleRunForm()
     outcome: list[scheduling.Outcome] = []
 
-    def run() -> None:
-        outcome.append(scheduling.run(db.session, event, current_user, request.form.get("version"), time_limit=limit,
-                                      keep_published=keep))
+    def run(f: ScheduleRunForm) -> None:
+        limit = float(f.time_limit.data) if f.time_limit.data is not None else scheduling.DEFAULT_TIME_LIMIT
+        outcome.append(scheduling.run(db.session, event, current_user, f.version.data, time_limit=limit,
+                                      keep_published=f.keeps_published()))
 
-    response = act(run, None, url_for("events.schedule", event_id=event.id))
+    response = act_on(form, run, None, url_for("events.schedule", event_id=event.id))
     if outcome:
         o = outcome[0]
         flash(_("%(done)d of %(asked)d meetings scheduled; total priority %(value)s, proven upper bound %(bound)s "
@@ -202,8 +142,8 @@ def run_schedule(event_id: int) -> ResponseReturnValue:
 @login_required
 def publish(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    return act(lambda: scheduling.publish(db.session, event, current_user, request.form.get("version")),
-               _("The schedule is published and the participants are told."), url_for("events.schedule", event_id=event.id))
+    return act_on(VersionForm(), lambda f: scheduling.publish(db.session, event, current_user, f.version.data),
+                  _("The schedule is published and the participants are told."), url_for("events.schedule", event_id=event.id))
 
 
 @bp.get("/<int:event_id>/schedule.csv")
@@ -218,11 +158,10 @@ def schedule_csv(event_id: int) -> ResponseReturnValue:
 @login_required
 def add_meeting(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    form = request.form
-    return act(lambda: asks.organizer_meeting(db.session, event, current_user, form.get("a", type=record_id) or 0,
-                                              form.get("b", type=record_id) or 0, slot_id=form.get("slot_id", type=record_id),
-                                              table=form.get("table", type=record_id), pinned=form.get("pinned") == "on"),
-               _("The meeting is set."), local_target(request.form.get("next"), url_for("events.schedule", event_id=event.id)))
+    form = MeetingForm()
+    return act_on(form, lambda f: asks.organizer_meeting(db.session, event, current_user, f.a.data or 0, f.b.data or 0,
+                                                         slot_id=f.slot_id.data, table=f.table.data, pinned=f.pinned.data),
+                  _("The meeting is set."), local_target(form.next.data, url_for("events.schedule", event_id=event.id)))
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/cancel")
@@ -238,9 +177,8 @@ def cancel_meeting(event_id: int, meeting_id: int) -> ResponseReturnValue:
 @login_required
 def add_exclusion(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    form = request.form
-    return act(lambda: asks.exclude(db.session, event, current_user, form.get("a", type=record_id) or 0, form.get("b", type=record_id) or 0),
-               _("These two will not be scheduled to meet."), url_for("events.schedule", event_id=event.id))
+    return act_on(PairForm(), lambda f: asks.exclude(db.session, event, current_user, f.a.data or 0, f.b.data or 0),
+                  _("These two will not be scheduled to meet."), url_for("events.schedule", event_id=event.id))
 
 
 # --- event day ------------------------------------------------------------------------------
@@ -253,13 +191,13 @@ def checkin(event_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         found: list[tuple[Participant, Any]] = []
 
-        def check() -> None:
-            code = request.form.get("code", "")
+        def check(form: CheckInForm) -> None:
+            code = form.code.data or ""
             before = db.session.scalar(select(Participant.checked_in_at).where(
                 Participant.event_id == event.id, Participant.code == code.strip().upper()))
             found.append((eventday.check_in(db.session, event, current_user, code), before))
 
-        response = act(check, None, url_for("events.checkin", event_id=event.id, q=request.args.get("q", "")))
+        response = act_on(CheckInForm(), check, None, url_for("events.checkin", event_id=event.id, q=request.args.get("q", "")))
         if found:
             person, before = found[0]
             if before is not None:
@@ -279,9 +217,8 @@ def checkin(event_id: int) -> ResponseReturnValue:
 def meeting_status(event_id: int, meeting_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     meeting = event_row(event, Meeting, meeting_id)
-    status = request.form.get("status", "")
-    return act(lambda: eventday.mark_meeting(db.session, event, current_user, meeting, status), _("Saved."),
-               url_for("events.schedule", event_id=event.id))
+    return act_on(MeetingStatusForm(), lambda f: eventday.mark_meeting(db.session, event, current_user, meeting, f.status.data or ""),
+                  _("Saved."), url_for("events.schedule", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/survey")

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
+from marketplace.bounds import parse_date
+
 MAX_DAYS = 7
 MAX_SLOTS = 200
 
@@ -70,7 +72,7 @@ def parse_plan(data: dict[str, Any], timezone: str = "Asia/Shanghai") -> Plan:
     days: list[date] = []
     for raw in data.get("days") or []:
         try:
-            days.append(raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip()))
+            days.append(raw if isinstance(raw, date) else parse_date(str(raw)))
         except ValueError:
             fail("days", _("%(value)s is not a date (YYYY-MM-DD).", value=raw))
     if not days and "days" not in errors:

@@ -5,8 +5,6 @@ blueprint of :mod:`marketplace.events.blueprint`."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -14,7 +12,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from listings.models import Listing, Need
-from marketplace.bounds import record_id
 from marketplace.errors import DomainError
 from marketplace.events import eventday, exports, participation, scheduling, services
 from marketplace.events import meeting_requests as asks
@@ -22,14 +19,17 @@ from marketplace.events.blueprint import (
     bp,
     download,
     event_row,
+    event_time,
     load_event,
     me_in,
     require_participant,
 )
+from marketplace.events.forms import AnswerForm, MeetingRequestForm, OutcomeForm, RegistrationForm
 from marketplace.events.models import Event, Meeting, MeetingRequest, Participant
 from marketplace.extensions import db
+from marketplace.forms import attach_errors, options
 from marketplace.organizations.current import current_organization
-from marketplace.pages import act, attempt
+from marketplace.pages import act, act_on, attempt, submit
 from marketplace.redirects import local_target
 
 
@@ -58,68 +58,45 @@ def detail(event_id: int) -> ResponseReturnValue:
 # --- registration ---------------------------------------------------------------------------
 
 
-def _registration_data() -> dict[str, Any]:
-    form = request.form
-    return {
-        "delegate_name": form.get("delegate_name", ""),
-        "delegate_title": form.get("delegate_title", ""),
-        "listing_ids": form.getlist("listing_ids"),
-        "need_ids": form.getlist("need_ids"),
-        "offer_text": form.get("offer_text", ""),
-        "request_text": form.get("request_text", ""),
-        "unavailable_slot_ids": form.getlist("unavailable_slot_ids"),
-    }
-
-
 @bp.route("/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int) -> ResponseReturnValue:
     """Register (yourself or, with ``?new=1``, a colleague) or change your registration."""
     event = load_event(event_id)
-    organization = current_organization()
     me = me_in(event)
     adding = me is None or request.values.get("new") == "1"
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        data = _registration_data()
-        if adding:
-            if organization is None:
-                abort(403)
-            message = _("The delegate is registered.")
-
-            def save() -> None:
-                participation.register(db.session, event, current_user, organization,
-                                       {**data, "delegate_user_id": request.form.get("delegate_user_id")})
-        else:
-            message = _("Your registration is updated.")
-
-            def save() -> None:
-                participation.update_details(db.session, me, current_user, data)
-        done, errors = attempt(save)
-        if done:
-            flash(message, "success")
-        if done or not errors:
-            return redirect(url_for("events.detail", event_id=event.id))
-    org = organization if adding else me.organization if me else None
+    org = current_organization() if adding else me.organization if me else None
     if org is None:
+        if request.method == "POST":
+            abort(403)
         flash(_("Join or create an organization first."), "warning")
         return redirect(url_for("events.detail", event_id=event.id))
-    listings = db.session.scalars(select(Listing).where(Listing.organization_id == org.id, Listing.status == "published")).all()
-    needs = db.session.scalars(select(Need).where(Need.organization_id == org.id, Need.status == "published")).all()
     current = None if adding else me
-    values = _registration_data() if request.method == "POST" else {
-        "delegate_name": current.delegate_name if current else ("" if me else current_user.display_name),
-        "delegate_title": current.delegate_title if current else "",
-        "listing_ids": [str(i) for i in (current.listing_ids if current else [])],
-        "need_ids": [str(i) for i in (current.need_ids if current else [])],
-        "offer_text": current.offer_text if current else "", "request_text": current.request_text if current else "",
-        "unavailable_slot_ids": [str(i) for i in (current.unavailable_slot_ids if current else [])],
-    }
+    form = RegistrationForm.of(current, "" if me else current_user.display_name)
+    form.new.data = "1" if adding and me is not None else ""
     registered = {p.user_id for p in participation.delegates(db.session, event, org)}
     members = [m.user for m in org.memberships if m.user_id not in registered] if adding else []
-    return render_template("events/register.html", event=event, me=current, listings=listings, needs=needs, values=values,
-                           errors=errors, organization=org, members=members, adding=adding,
-                           chosen=request.form.get("delegate_user_id", str(current_user.id)))
+    form.delegate_user_id.choices = options([(str(u.id), f"{u.display_name} ({u.email})") for u in members])
+    if not form.delegate_user_id.data:
+        form.delegate_user_id.data = str(current_user.id)
+    form.listing_ids.choices = options([(str(i), t) for i, t in db.session.execute(select(Listing.id, Listing.title).where(
+        Listing.organization_id == org.id, Listing.status == "published").order_by(Listing.id))])
+    form.need_ids.choices = options([(str(i), t) for i, t in db.session.execute(select(Need.id, Need.title).where(
+        Need.organization_id == org.id, Need.status == "published").order_by(Need.id))])
+    form.unavailable_slot_ids.choices = options([(str(s.id), event_time(s.starts_at, event)) for s in event.slots])
+    if form.validate_on_submit():
+        if adding:
+            message = _("The delegate is registered.")
+            done, _result = submit(form, lambda: participation.register(db.session, event, current_user, org, form.service_data()))
+        else:
+            assert me is not None
+            message = _("Your registration is updated.")
+            done, _result = submit(form, lambda: participation.update_details(db.session, me, current_user, form.service_data()))
+        if done:
+            flash(message, "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/register.html", event=event, me=current, form=form, organization=org, adding=adding,
+                           choose_delegate=adding and len(members) > 1)
 
 
 @bp.post("/<int:event_id>/registration/cancel")
@@ -202,9 +179,14 @@ def requests_page(event_id: int) -> ResponseReturnValue:
 def send_request(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     me = require_participant(event)
-    recipient = event_row(event, Participant, request.form.get("recipient_id", type=record_id))
-    return act(lambda: asks.send(db.session, event, me, recipient, current_user, request.form.get("message", "")),
-               _("Your request is sent."), local_target(request.form.get("next"), url_for("events.requests_page", event_id=event.id)))
+    form = MeetingRequestForm()
+    back = local_target(form.next.data, url_for("events.requests_page", event_id=event.id))
+
+    def send(f: MeetingRequestForm) -> None:
+        recipient = event_row(event, Participant, f.recipient_id.data)
+        asks.send(db.session, event, me, recipient, current_user, f.message.data or "")
+
+    return act_on(form, send, _("Your request is sent."), back)
 
 
 @bp.post("/<int:event_id>/requests/<int:request_id>/answer")
@@ -212,10 +194,11 @@ def send_request(event_id: int) -> ResponseReturnValue:
 def answer_request(event_id: int, request_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     row = event_row(event, MeetingRequest, request_id)
-    accept = request.form.get("answer") == "accept"
-    return act(lambda: asks.answer(db.session, row, current_user, accept, request.form.get("reason", "")),
-               _("Accepted: the meeting will be scheduled.") if accept else _("Declined."),
-               url_for("events.requests_page", event_id=event.id))
+    form = AnswerForm()
+    accept = form.answer.data == "accept"
+    return act_on(form, lambda f: asks.answer(db.session, row, current_user, accept, f.reason.data or ""),
+                  _("Accepted: the meeting will be scheduled.") if accept else _("Declined."),
+                  url_for("events.requests_page", event_id=event.id))
 
 
 @bp.post("/<int:event_id>/requests/<int:request_id>/withdraw")
@@ -235,15 +218,23 @@ def _agenda_of(event: Event) -> tuple[Participant, list[Meeting]]:
     return me, scheduling.agenda(db.session, me)
 
 
-def _agenda_page(event: Event, errors: dict[int, dict[str, list[str]]] | None = None,
-                 values: dict[int, dict[str, Any]] | None = None, status: int = 200) -> ResponseReturnValue:
+def _agenda_page(event: Event, posted: OutcomeForm | None = None, posted_for: int | None = None,
+                 status: int = 200) -> ResponseReturnValue:
     from marketplace.events.matchmaking import why
 
     me, meetings = _agenda_of(event)
     mine = {o.meeting_id: o for o in db.session.scalars(select(eventday.Outcome).where(eventday.Outcome.participant_id == me.id))}
     reasons = why(db.session, event, me, [m.other(me.id) for m in meetings]) if meetings else {}
+    forms = {}
+    for m in meetings:
+        if m.id == posted_for and posted is not None:
+            forms[m.id] = posted.for_meeting(m.id)
+            continue
+        o = mine.get(m.id)
+        data = {"result": o.result, "amount_cny": o.amount_cny, "rating": str(o.rating or ""), "note": o.note} if o else {}
+        forms[m.id] = OutcomeForm(formdata=None, data=data).for_meeting(m.id)
     return render_template("events/agenda.html", event=event, me=me, meetings=meetings, outcomes=mine,
-                           results=eventday.RESULT_LABELS, reasons=reasons, errors=errors or {}, values=values or {}), status
+                           reasons=reasons, forms=forms), status
 
 
 @bp.get("/<int:event_id>/agenda")
@@ -274,10 +265,13 @@ def agenda_pdf(event_id: int) -> ResponseReturnValue:
 def record_outcome(event_id: int, meeting_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     meeting = event_row(event, Meeting, meeting_id)
-    data = {k: request.form.get(k) for k in ("result", "amount_cny", "rating", "note")}
-    done, errors = attempt(lambda: eventday.record_outcome(db.session, meeting, current_user, data))
+    form = OutcomeForm()
+    if not form.validate():
+        return _agenda_page(event, form, meeting.id, 422)
+    done, errors = attempt(lambda: eventday.record_outcome(db.session, meeting, current_user, form.service_data()))
     if errors:
-        return _agenda_page(event, {meeting.id: errors}, {meeting.id: data}, 422)
+        attach_errors(form, errors)
+        return _agenda_page(event, form, meeting.id, 422)
     if done:
         flash(_("Thank you: the outcome is saved."), "success")
     return redirect(url_for("events.agenda", event_id=event.id) + f"#meeting-{meeting.id}")

@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from marketplace.bounds import OutOfBounds, parse_date
 from marketplace.extensions import db
 
 matching_cli = click.Group("matching", help="The matcher's index and embeddings.")
@@ -20,8 +21,8 @@ def _day(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
+        return parse_date(value)
+    except OutOfBounds as exc:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 

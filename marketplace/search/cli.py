@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 from flask import current_app
 
+from marketplace.bounds import parse_date
 from marketplace.extensions import db
 
 search_cli = click.Group("search", help="The search index (embedded or Elasticsearch).")
@@ -74,7 +74,7 @@ def evaluate_command(records: Path, qrels: Path, as_of: str | None, use_es: bool
     if use_es and not url:
         raise click.UsageError("--elasticsearch needs ELASTICSEARCH_URL")
     try:
-        day = date.fromisoformat(as_of) if as_of else today()
+        day = parse_date(as_of) if as_of else today()
     except ValueError as exc:
         raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
     try:

@@ -26,7 +26,7 @@ from listings.categories import (
 from listings.lifecycle import is_on_offer
 from listings.models import Listing
 from listings.queries import MAX_PAGE, MAX_PER_PAGE
-from marketplace.bounds import MAX_CNY, OutOfBounds, parse_int, text_problem
+from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_int, text_problem
 from marketplace.errors import Conflict, NotFound, ValidationFailed
 from marketplace.reference import (
     PROVINCE,
@@ -119,8 +119,8 @@ def parse(args: Mapping[str, Any], as_of: date, *, strict: bool = False) -> Pars
         if not raw:
             return None
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
+            return parse_date(raw)
+        except OutOfBounds:
             bad(name, _("Not a date (YYYY-MM-DD)."))
             return None
 

@@ -40,6 +40,16 @@ def test_parse_decimal_keeps_plain_numbers_exact():
     assert bounds.parse_decimal(".25", high=1) == Decimal("0.25")
 
 
+@pytest.mark.parametrize("text", ["20260101", "2026-W01-1", "2026-001", "2026-02-30", "２０２６-01-01", "2026-1-1", "", "2026-01-01T00:00"])
+def test_parse_date_reads_only_year_month_day(text):
+    with pytest.raises(bounds.OutOfBounds):
+        bounds.parse_date(text)
+
+
+def test_parse_date_reads_a_calendar_day():
+    assert str(bounds.parse_date(" 2026-12-02 ")) == "2026-12-02"
+
+
 def test_loads_keeps_long_numbers_as_text_for_the_walk_to_report():
     document = bounds.loads('{"a": ' + "9" * 400 + ', "b": 1e400, "c": 11.0, "d": [1.5]}')
     assert document["c"] == 11 and isinstance(document["c"], int)
@@ -88,14 +98,14 @@ def test_csv_text_has_a_bom_and_quotes():
 
 def test_no_module_parses_request_numbers_or_json_bodies_by_hand():
     """One bounded parser for each kind of input: no ``type=int``/``float`` on request values, no
-    plain WTForms number fields, no json.loads of request bodies outside marketplace.bounds."""
+    plain WTForms number fields, no ``date.fromisoformat`` (it reads 20260101 and week dates), no json.loads of request bodies outside marketplace.bounds."""
     offenders = []
     for path in [*ROOT.joinpath("marketplace").rglob("*.py"), *ROOT.joinpath("listings").rglob("*.py")]:
         if path.name in ("bounds.py", "forms.py") and path.parent.name == "marketplace":
             continue
         text = path.read_text(encoding="utf-8")
         for pattern in (r"type=(int|float)\b", r"\b(IntegerField|DecimalField|FloatField)\(", r"request\.get_json",
-                        r"json\.loads\(\s*(raw|request|text)", r"\(FlaskForm\)"):
+                        r"json\.loads\(\s*(raw|request|text)", r"\(FlaskForm\)", r"\bdate\.fromisoformat\("):
             if re.search(pattern, text) and not path.name == "cli.py":
                 offenders.append(f"{path.relative_to(ROOT)}: {pattern}")
     assert offenders == []
