@@ -47,7 +47,7 @@ setup(
     packages=[*find_packages(include=["marketplace*", "listings*", "matching*", "search*"]), *shipped_packages],
     package_dir=shipped_directories,
     package_data={
-        "marketplace": ["translations/*/LC_MESSAGES/*", "static/**/*", "*.jsonl"],
+        "marketplace": ["translations/*/LC_MESSAGES/*", "static/**/*"],
         "listings": ["schemas/*.json"],
         "matching": ["schemas/*.json"],
         **shipped_data,

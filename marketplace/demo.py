@@ -1,183 +1,375 @@
-"""Demonstration data: Guangdong organizations of every kind, each with a login.
+"""Demonstration data: a living Guangdong marketplace.
 
-Loading is an upsert by external id and e-mail, so running it twice changes nothing.
+:func:`load` puts in 86 organizations of every kind from all 21 cities (one login each, password
+``demo-2026``), about 340 listings and 90 needs (``marketplace.demo_data``, generated for today
+and written through the importer), and two matchmaking events: one open for registration, one
+next week whose schedule is published.
+
+Loading is an upsert (organizations and postings by external id, logins by e-mail, events by
+title), so running it twice changes nothing; a database holding the first demo (15
+organizations, 23 postings) is brought up to date in place. Postings whose owner has since
+archived them, or moved them to a state the demo's record may not return to, are left as the
+owner left them.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from listings.importer import import_records
+from listings.lifecycle import EXPIRY_FIELDS, on_offer_clause, transition_problem
+from listings.models import Listing, Need
 from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
+from marketplace.demo_data import ORGANIZATIONS, Org, records
+from marketplace.demo_data import events as texts
+from marketplace.demo_data.organizations import LEGACY
+from marketplace.errors import Conflict
+from marketplace.events.models import Event, MeetingRequest, Participant
 from marketplace.organizations import services as organizations
 from marketplace.organizations.kinds import role_of_kind
 from marketplace.organizations.models import Membership, Organization
-from marketplace.reference import check_character
+from marketplace.reference import PROVINCE, SECTION_DIVISIONS
+from marketplace.timeutil import today
+from matching.coverage import industry_keys, open_to, region_keys, size_keys
 
 DEMO_PASSWORD = "demo-2026"
-DEMO_POSTINGS = Path(__file__).with_name("demo_postings.jsonl")
 WAN = 10_000
+EMAIL_DOMAIN = "@demo.gd.cn"
 
-
-def _code(first17: str) -> str:
-    return first17 + check_character(first17)
-
-
-# (login e-mail, person, organization fields, verification status)
+# (login e-mail, person, organization fields, verification status): every demo organization.
 DEMO: list[tuple[str, str, dict[str, Any], str]] = [
-    ("sme@demo.gd.cn", "陈志强", dict(
-        external_id="demo-sme-jinglian", name="东莞市精联电子科技有限公司", kind="sme",
-        credit_code=_code("91441900MA4UJ5N2X"), region="441900", industry="C39",
-        employees=85, annual_revenue_cny=4600 * WAN, total_assets_cny=3200 * WAN, founded_year=2013,
-        description="专注消费电子和汽车电子的PCBA贴片加工与电源模块制造，拥有两条SMT产线，正在推进智能工厂改造。",
-        tags=["PCBA", "SMT", "汽车电子"], website="https://jinglian.example.cn"), "verified"),
-    ("sme2@demo.gd.cn", "梁嘉欣", dict(
-        external_id="demo-sme-meichu", name="佛山市顺德区美厨家电有限公司", kind="sme",
-        credit_code=_code("91440606MA52K8R1P"), region="440600", industry="C38",
-        employees=360, annual_revenue_cny=28000 * WAN, total_assets_cny=21000 * WAN, founded_year=2008,
-        description="小家电研发制造企业，主营空气炸锅、电饭煲，产品出口东南亚及欧洲，计划拓展跨境电商渠道。",
-        tags=["小家电", "出口", "跨境电商"]), "verified"),
-    ("sme3@demo.gd.cn", "黄晓东", dict(
-        external_id="demo-sme-yunfan", name="广州市云帆软件有限公司", kind="sme",
-        credit_code=_code("91440101MA5D0A7C3"), region="440100", industry="I65",
-        employees=8, annual_revenue_cny=120 * WAN, total_assets_cny=90 * WAN, founded_year=2021,
-        description="为中小制造企业提供进销存和生产排程SaaS的初创软件公司。",
-        tags=["SaaS", "初创企业"]), "pending"),
-    ("consult@demo.gd.cn", "刘敏", dict(
-        external_id="demo-sp-zhengxin", name="广州市正信财税咨询有限公司", kind="service_provider",
-        credit_code=_code("91440104MA59L3T0Q"), region="440100", industry="L72",
-        description="提供代理记账、税务筹划、高新技术企业认定和专精特新申报辅导服务。",
-        tags=["财税", "高企认定", "专精特新"]), "verified"),
-    ("techtransfer@demo.gd.cn", "周静", dict(
-        external_id="demo-ti-wanqu", name="深圳市湾区技术转移服务中心", kind="tech_intermediary",
-        credit_code=_code("52440300MJL2806H7"), region="440300", industry="M75",
-        description="技术经纪与成果转化服务机构，对接高校院所专利与中小企业技术需求。",
-        tags=["技术转移", "专利许可"]), "verified"),
-    ("university@demo.gd.cn", "吴教授", dict(
-        external_id="demo-uni-lingnan", name="岭南工业大学科技成果转化办公室", kind="university",
-        credit_code=_code("12440000455859K9W"), region="440100", industry="P83",
-        description="负责学校专利许可、作价入股和校企联合研发项目，重点领域为新材料、智能制造与电子信息。",
-        tags=["产学研", "新材料"]), "verified"),
-    ("investor@demo.gd.cn", "郑浩", dict(
-        external_id="demo-inv-yuechuang", name="粤创天使投资基金管理（深圳）有限公司", kind="investor",
-        credit_code=_code("91440300MA5G1QW8L"), region="440300", industry="J67",
-        description="关注硬科技和数字经济早期项目的天使投资机构，单笔投资 300–2000 万元。",
-        tags=["天使投资", "硬科技"]), "verified"),
-    ("bank@demo.gd.cn", "林晓华", dict(
-        external_id="demo-bank-zhujiang", name="珠江农商银行中山分行", kind="bank",
-        credit_code=_code("91442000MA4WB2E6J"), region="442000", industry="J66",
-        description="面向中山及周边小微企业的普惠金融服务，提供信用贷、税易贷和设备按揭贷款。",
-        tags=["普惠金融", "信用贷"]), "verified"),
-    ("guarantor@demo.gd.cn", "何建国", dict(
-        external_id="demo-gua-yuexin", name="广东粤信融资担保有限公司", kind="guarantor",
-        credit_code=_code("91440000MA4UP7D5N"), region="440000", industry="J69",
-        description="省级政策性融资担保机构，为科技型和制造业中小企业提供贷款担保，担保费率不高于1%。",
-        tags=["融资担保", "政策性担保"]), "verified"),
-    ("microfinance@demo.gd.cn", "谭伟", dict(
-        external_id="demo-mf-huishang", name="佛山市南海区汇商小额贷款有限公司", kind="microfinance",
-        credit_code=_code("91440605MA4X3JH2C"), region="440600", industry="J66",
-        description="为个体工商户和小微企业提供短期周转贷款，最快当天放款。",
-        tags=["小额贷款", "周转"]), "unverified"),
-    ("leasing@demo.gd.cn", "冯丽", dict(
-        external_id="demo-lease-rongtong", name="广州融通融资租赁有限公司", kind="leasing_company",
-        credit_code=_code("91440101MA5CKT4R6"), region="440100", industry="L71",
-        description="设备融资租赁与售后回租，服务于注塑、数控机床和新能源设备采购。",
-        tags=["融资租赁", "售后回租"]), "verified"),
-    ("government@demo.gd.cn", "袁主任", dict(
-        external_id="demo-gov-promotion", name="广东省中小企业发展促进中心", kind="government",
-        credit_code=_code("12440000MB2C12345"), region="440000", industry="S92",
-        description="承担全省中小企业公共服务体系建设、专精特新培育和惠企政策兑现工作。",
-        tags=["惠企政策", "专精特新"]), "verified"),
-    ("association@demo.gd.cn", "邓会长", dict(
-        external_id="demo-assoc-dgelec", name="东莞市电子信息行业协会", kind="association",
-        credit_code=_code("51441900MJK7153A8"), region="441900", industry="S95",
-        description="东莞电子信息企业的行业组织，组织展会、培训和供需对接活动。",
-        tags=["行业协会", "电子信息"]), "verified"),
-    ("organizer@demo.gd.cn", "许晴", dict(
-        external_id="demo-org-baichang", name="广东百场千企对接活动组委会", kind="organizer",
-        credit_code=_code("52440000MJL90321X"), region="440100", industry="L72",
-        description="组织“百场千企”银企对接会、技术成果路演和产业链供需对接活动。",
-        tags=["银企对接", "路演"]), "verified"),
-    ("admin@demo.gd.cn", "平台管理员", dict(
-        external_id="demo-platform", name="广东中小企业服务平台运营中心", kind="platform",
-        credit_code=_code("12440000MB1D67890"), region="440000", industry="L72",
-        description="平台运营方：审核机构资质、维护服务目录并监测服务体系运行。",
-        tags=["平台运营"]), "verified"),
+    (org.email, org.person, org.profile(), org.status) for org in ORGANIZATIONS
 ]
+DEMO_EVENT = texts.REGISTRATION_EVENT["title"]
+SCHEDULED_EVENT = texts.SCHEDULED_EVENT["title"]
+
+
+# --- the postings file ------------------------------------------------------------------------
+
+
+def write_postings(path: Path, day: date | None = None) -> int:
+    """Write the demo's postings for ``day`` (today) as JSON Lines; returns how many."""
+    rows = records(day or today())
+    with path.open("w", encoding="utf-8") as f:
+        for record in rows:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(rows)
+
+
+_folder: tempfile.TemporaryDirectory[str] | None = None
+
+
+def postings_file(day: date | None = None) -> Path:
+    """The demo's postings for ``day`` (today) in a JSON Lines file (in a temporary folder that
+    goes when the process ends), e.g. to look at or to import by hand."""
+    global _folder
+    day = day or today()
+    if _folder is None:
+        _folder = tempfile.TemporaryDirectory(prefix="marketplace-demo-")
+    path = Path(_folder.name) / f"demo-postings-{day.isoformat()}.jsonl"
+    if not path.exists():
+        write_postings(path, day)
+    return path
+
+
+def __getattr__(name: str) -> Any:
+    # DEMO_POSTINGS, the first demo's committed file, is now made for the day it is asked for.
+    if name == "DEMO_POSTINGS":
+        return postings_file()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- loading ----------------------------------------------------------------------------------
 
 
 def load(session: Session) -> list[tuple[str, str, str]]:
-    """Upsert the demo organizations and logins; returns (e-mail, role, organization name)."""
+    """Upsert the demo; returns the main logins as (e-mail, role, organization name): one per
+    kind, the first demo's (every other organization has a login too: sme4@…, bank2@…)."""
+    from marketplace.mail.models import OutboxMessage
+
+    mail_before = session.scalar(select(func.max(OutboxMessage.id))) or 0
+    day = today()
+    password_hash: list[str] = []  # hashed once, when the first login is made
+    for org in ORGANIZATIONS:
+        _login(session, org, _organization(session, org), password_hash)
+    _import_postings(session, day)
+    _registration_event(session, day)
+    _scheduled_event(session, day)
+    # The events' notifications stay in the app; their e-mails to made-up addresses go.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.id > mail_before,
+                                                OutboxMessage.to_address.like(f"%{EMAIL_DOMAIN}")))
     logins = []
-    for email, person, fields, status in DEMO:
-        organization = session.scalar(
-            select(Organization).where(Organization.external_id == fields["external_id"])
-        )
-        if organization is None:
-            organization = Organization(external_id=fields["external_id"], name=fields["name"], kind=fields["kind"])
-            session.add(organization)
-            session.flush()
-        profile = {k: v for k, v in fields.items() if k not in ("external_id", "kind")}
-        organizations.update_profile(session, organization, profile, actor=None)
-        organization.verification_status = status
-        user = accounts.find_user_by_email(session, email)
-        if user is None:
-            user = accounts.create_user(
-                session, email=email, password=DEMO_PASSWORD, display_name=person,
-                is_admin=fields["kind"] == "platform",
-            )
-        if organization.member(user) is None:
-            session.add(Membership(organization=organization, user=user, role="owner"))
-        session.flush()
-        role = "admin" if user.is_admin else role_of_kind(organization.kind)
-        logins.append((email, role, organization.name))
-    # Listings and needs of the demo organizations, through the importer (an upsert as well).
-    import_records(session, DEMO_POSTINGS)
-    _demo_event(session)
+    for org in LEGACY:
+        user = accounts.find_user_by_email(session, org.email)
+        assert user is not None
+        logins.append((org.email, "admin" if user.is_admin else role_of_kind(org.kind), org.name))
     return logins
 
 
-DEMO_EVENT = "广东“百场千企”银企对接会（佛山站）"
+def _organization(session: Session, org: Org) -> Organization:
+    organization = session.scalar(select(Organization).where(Organization.external_id == org.key))
+    if organization is None:
+        organization = Organization(external_id=org.key, name=org.name, kind=org.kind)
+        session.add(organization)
+        session.flush()
+    profile = {k: v for k, v in org.profile().items() if k not in ("external_id", "kind")}
+    if any(getattr(organization, k) != v for k, v in profile.items()):
+        organizations.update_profile(session, organization, profile, actor=None)
+    if organization.verification_status != org.status:
+        organization.verification_status = org.status
+    return organization
 
 
-def _demo_event(session: Session) -> None:
-    """A matchmaking event open for registration two weeks ahead, with some delegates registered
-    (created once; later runs leave it as it is)."""
-    from datetime import timedelta
+def _login(session: Session, org: Org, organization: Organization, password_hash: list[str]) -> User:
+    user = accounts.find_user_by_email(session, org.email)
+    if user is None:
+        if not password_hash:
+            password_hash.append(accounts.hash_password(DEMO_PASSWORD))
+        user = accounts.add_user(session, email=org.email, password_hash=password_hash[0], display_name=org.person,
+                                 is_admin=org.kind == "platform")
+    if organization.member(user) is None:
+        session.add(Membership(organization=organization, user=user, role="owner"))
+        session.flush()
+    return user
 
-    from listings.models import Listing, Need
-    from marketplace.events import participation
+
+def _import_postings(session: Session, day: date) -> None:
+    """The postings through the importer (an upsert by external id)."""
+    rows = _owners_changes_kept(session, records(day), day)
+    with tempfile.TemporaryDirectory(prefix="marketplace-demo-") as folder:
+        path = Path(folder) / "demo-postings.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        import_records(session, path)
+
+
+def _owners_changes_kept(session: Session, rows: list[dict[str, Any]], day: date) -> list[dict[str, Any]]:
+    """Leave out the records of postings whose state their owner changed in a way the record may
+    not undo (archived, or e.g. published → draft): the import would refuse the whole file."""
+    current: dict[str, tuple[str, bool]] = {}
+    for model in (Listing, Need):
+        rows_now = session.execute(select(model.external_id, model.status, model.archived_at)
+                                   .where(model.external_id.like("demo-%")))
+        current.update({ext: (status, archived is not None) for ext, status, archived in rows_now})
+    kept = []
+    for record in rows:
+        if record["external_id"] in current:
+            status, archived = current[record["external_id"]]
+            until = next((record[f] for f in EXPIRY_FIELDS[record["type"]] if record.get(f)), None)
+            expired = until is not None and until < day.isoformat()
+            if transition_problem(status, record.get("status", "published"), archived=archived, expired=expired):
+                continue
+        kept.append(record)
+    return kept
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def _owner(session: Session, email: str) -> tuple[User, Organization]:
+    user = accounts.find_user_by_email(session, email)
+    assert user is not None
+    membership = session.scalars(select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)).first()
+    assert membership is not None
+    return user, membership.organization
+
+
+def _new_event(session: Session, spec: dict[str, Any], day: date) -> tuple[Event, User] | None:
+    """The event, created by the demo organizer and open for registration; None if it exists."""
     from marketplace.events import services as events
-    from marketplace.events.models import Event
-    from marketplace.timeutil import utcnow
 
-    if session.scalar(select(Event.id).where(Event.title == DEMO_EVENT)) is not None:
-        return
-    organizer = accounts.find_user_by_email(session, "organizer@demo.gd.cn")
-    day = (utcnow() + timedelta(days=14)).date()
-    event = events.save_event(session, organizer.memberships[0].organization, organizer, {
-        "title": DEMO_EVENT,
-        "description": "银行、担保、投资机构与中小微企业一对一洽谈：流动资金、设备融资、知识产权质押、股权融资。"
-                       "报名后请选择带来的需求，提交约见申请；主办方排期后发布每人日程。",
-        "venue": "佛山市民服务中心三楼多功能厅",
-        "plan": {"days": [day.isoformat()], "start": "09:30", "end": "12:00", "meeting_minutes": 20, "gap_minutes": 5,
-                 "breaks": [["10:45", "11:00"]]},
-        "tables": 6, "approval": "open", "max_requests": 6, "max_meetings": 5, "fill_recommended": True,
-        "roles": {"sme": "seeker", **{k: "provider" for k in ("bank", "guarantor", "investor", "microfinance", "leasing_company")}},
-    })
+    if session.scalar(select(Event.id).where(Event.title == spec["title"])) is not None:
+        return None
+    organizer, organization = _owner(session, "organizer@demo.gd.cn")
+    event = events.save_event(session, organization, organizer,
+                              {**spec, "plan": {**spec["plan"], "days": [day.isoformat()]}})
     events.set_phase(session, event, organizer, "registration", event.version)
-    for email, _person, fields, _status in DEMO:
-        if fields["kind"] not in event.roles:
+    return event, organizer
+
+
+def _on_offer(session: Session, model: Any, organization_id: int, day: date, category: str | None = None) -> list[Any]:
+    query = select(model).where(model.organization_id == organization_id, on_offer_clause(model, day))
+    if category:
+        query = query.where(model.category == category)
+    return list(session.scalars(query.order_by(model.id)))
+
+
+def _registration_event(session: Session, day: date) -> None:
+    """The first demo's event: open for registration two weeks ahead, with a few delegates."""
+    from marketplace.events import participation
+
+    created = _new_event(session, texts.REGISTRATION_EVENT, day + timedelta(days=texts.REGISTRATION_IN_DAYS))
+    if created is None:
+        return
+    event, _organizer = created
+    for org in LEGACY:
+        if org.kind not in event.roles:
             continue
-        user = accounts.find_user_by_email(session, email)
-        organization = user.memberships[0].organization
-        listing_ids = session.scalars(select(Listing.id).where(Listing.organization_id == organization.id,
-                                                               Listing.status == "published")).all()
-        need_ids = session.scalars(select(Need.id).where(Need.organization_id == organization.id,
-                                                         Need.status == "published")).all()
+        user, organization = _owner(session, org.email)
         participation.register(session, event, user, organization, {
-            "delegate_name": user.display_name, "listing_ids": list(listing_ids)[:3], "need_ids": list(need_ids)[:3]})
+            "delegate_name": user.display_name,
+            "listing_ids": [r.id for r in _on_offer(session, Listing, organization.id, day)][:3],
+            "need_ids": [r.id for r in _on_offer(session, Need, organization.id, day)][:3],
+        })
+
+
+def _scheduled_event(session: Session, day: date) -> None:
+    """Next week's financing day: every SME and financing institution registered, requests sent
+    and answered, the schedule made and published."""
+    from marketplace.events import participation, scheduling
+    from marketplace.events import services as events
+
+    created = _new_event(session, texts.SCHEDULED_EVENT, day + timedelta(days=texts.SCHEDULED_IN_DAYS))
+    if created is None:
+        return
+    event, organizer = created
+    last_slot = event.slots[-1].id
+    people: list[Participant] = []
+    for n, org in enumerate(o for o in ORGANIZATIONS if o.kind in event.roles):
+        user, organization = _owner(session, org.email)
+        titles = texts.DELEGATE_TITLES[org.kind]
+        people.append(participation.register(session, event, user, organization, {
+            "delegate_name": user.display_name, "delegate_title": titles[n % len(titles)],
+            "listing_ids": [r.id for r in _on_offer(session, Listing, organization.id, day, "financing")][:3],
+            "need_ids": [r.id for r in _on_offer(session, Need, organization.id, day, "financing")][:3],
+            "unavailable_slot_ids": [last_slot] if n % 7 == 6 else [],
+        }))
+    events.set_phase(session, event, organizer, "requests", event.version)
+    offers = {p.id: _on_offer(session, Listing, p.organization_id, day, "financing") for p in people if p.role == "provider"}
+    _send_requests(session, event, people, offers, day)
+    _answer_requests(session, event)
+    _organizer_fills_gaps(session, event, organizer, people, offers)
+    events.set_phase(session, event, organizer, "scheduling", event.version)  # unanswered requests expire
+    scheduling.run(session, event, organizer, event.version)
+    scheduling.publish(session, event, organizer, event.version)
+
+
+def _fits(listing: Listing, organization: Organization, need: Need | None) -> bool:
+    """The listing is open to the enterprise (region, industry, size) and to the need's amount."""
+    region = need.region if need is not None and need.region else organization.region
+    amount = need.amount_cny if need is not None else None
+    low, high = listing.amount_min_cny, listing.amount_max_cny
+    return (open_to(listing.regions or [], region_keys(region, PROVINCE))
+            and open_to(listing.industries or [], industry_keys(organization.industry, SECTION_DIVISIONS))
+            and open_to(listing.size_classes or [], size_keys(organization.size_class))
+            and (amount is None or ((low is None or low <= amount) and (high is None or amount <= high))))
+
+
+def _best_offer(listings: Iterable[Listing], organization: Organization,
+                wants: Sequence[Need | None]) -> tuple[int, Listing, Need | None] | None:
+    """The institution's listing that fits the enterprise best, with its score: 1 if it fits, 2 if
+    it is also the kind of financing asked for (a loan, when the enterprise posted no financing
+    need), one more if the institution names the enterprise's city."""
+    best: tuple[int, Listing, Need | None] | None = None
+    for listing in listings:
+        for need in wants:
+            if not _fits(listing, organization, need):
+                continue
+            asked_for = need.subcategory if need is not None else "loan"
+            score = (2 if listing.subcategory == asked_for else 1) + (
+                1 if organization.region in (listing.regions or []) else 0)
+            if best is None or score > best[0]:
+                best = (score, listing, need)
+    return best
+
+
+def _send_requests(session: Session, event: Event, people: list[Participant], offers: dict[int, list[Listing]],
+                   day: date) -> None:
+    """Each enterprise asks the two to four institutions that fit it best (ties go round, and an
+    institution stops being asked once it has a request more than it can meet); then the
+    institutions with time to spare invite the enterprise they fit that has asked least."""
+    from marketplace.events import meeting_requests
+
+    seekers = [p for p in people if p.role == "seeker"]
+    providers = [p for p in people if p.role == "provider"]
+    asked: set[tuple[int, int]] = set()
+    received = dict.fromkeys((p.id for p in providers), 0)
+    for n, seeker in enumerate(seekers):
+        organization = seeker.organization
+        wants: list[Need | None] = list(_on_offer(session, Need, organization.id, day, "financing")) or [None]
+        ranked = []
+        for order, provider in enumerate(providers):
+            best = _best_offer(offers[provider.id], organization, wants)
+            if best is not None and received[provider.id] <= event.max_meetings:
+                ranked.append((-best[0], (order - 3 * n) % len(providers), provider, best[1], best[2]))
+        ranked.sort(key=lambda row: row[:2])
+        for _score, _turn, provider, listing, need in ranked[:2 + n % 3]:
+            message = texts.ASK[n % len(texts.ASK)].format(
+                org=organization.name, need=need.title if need is not None else "希望了解适合我们的融资方案",
+                offer=listing.title)
+            if _send(session, event, seeker, provider, message, asked, meeting_requests.send):
+                received[provider.id] += 1
+    # Institutions with time to spare invite the enterprise they fit that has asked least.
+    sent = {s.id: sum(1 for a, _b in asked if a == s.id) for s in seekers}
+    for n, provider in enumerate(providers):
+        if received[provider.id] >= event.max_meetings - 1:
+            continue
+        fitting = [(sent[s.id], i, s, best[1]) for i, s in enumerate(seekers)
+                   if (s.id, provider.id) not in asked
+                   and (best := _best_offer(offers[provider.id], s.organization, [None])) is not None]
+        if fitting:
+            _count, _i, seeker, listing = min(fitting, key=lambda row: row[:2])
+            message = texts.INVITE[n % len(texts.INVITE)].format(org=provider.organization.name, offer=listing.title)
+            if _send(session, event, provider, seeker, message, asked, meeting_requests.send):
+                sent[seeker.id] += 1
+
+
+def _send(session: Session, event: Event, sender: Participant, recipient: Participant, message: str,
+          asked: set[tuple[int, int]], send: Any) -> bool:
+    try:
+        send(session, event, sender, recipient, sender.user, message)
+    except Conflict:
+        return False  # the sender's requests are used up
+    asked.update({(sender.id, recipient.id), (recipient.id, sender.id)})
+    return True
+
+
+def _answer_requests(session: Session, event: Event) -> None:
+    """Most requests are accepted; one in eight is declined with a reason, one in ten is left
+    unanswered (it expires when the request phase ends), and a full diary says no."""
+    from marketplace.events import meeting_requests
+
+    pending = session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id,
+                                                           MeetingRequest.status == "pending")
+                              .order_by(MeetingRequest.id)).all()
+    for n, request in enumerate(pending):
+        recipient = request.recipient.user
+        if n % 8 == 3:
+            meeting_requests.answer(session, request, recipient, False, texts.DECLINE[(n // 8) % len(texts.DECLINE)])
+        elif n % 10 == 7:
+            continue
+        else:
+            try:
+                meeting_requests.answer(session, request, recipient, True)
+            except Conflict:
+                meeting_requests.answer(session, request, recipient, False, texts.FULL)
+
+
+def _organizer_fills_gaps(session: Session, event: Event, organizer: User, people: list[Participant],
+                          offers: dict[int, list[Listing]]) -> None:
+    """An enterprise left without a meeting gets one from the organizer, with the fitting
+    institution that has the most time to spare."""
+    from marketplace.events import meeting_requests
+
+    providers = [p for p in people if p.role == "provider"]
+    for seeker in (p for p in people if p.role == "seeker"):
+        if meeting_requests.meeting_count(session, seeker):
+            continue
+        fitting = []
+        for order, provider in enumerate(providers):
+            if _best_offer(offers[provider.id], seeker.organization, [None]) is None:
+                continue
+            taken = meeting_requests.meeting_count(session, provider)
+            if taken < event.max_meetings:
+                fitting.append((taken, order, provider))
+        if fitting:
+            provider = min(fitting, key=lambda row: row[:2])[2]
+            meeting_requests.organizer_meeting(session, event, organizer, seeker.id, provider.id, pinned=False)
