@@ -1,4 +1,5 @@
-"""Platform-admin pages: overview, organization list, verification decisions."""
+"""Platform-admin pages: overview, organization list, verification decisions, the review queue of
+hidden postings."""
 
 from __future__ import annotations
 
@@ -9,22 +10,25 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional
 
 from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
+from listings.services import open_review
+from marketplace import pages
 from marketplace.accounts.models import User
+from marketplace.admin import reviews
+from marketplace.admin.forms import DecisionForm, KeepHiddenForm
+from marketplace.admin.models import ReviewRequest
 from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
-from marketplace.forms import BoundedForm, attach_errors, options
+from marketplace.forms import attach_errors
 from marketplace.mail.models import OutboxMessage
 from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations import services
-from marketplace.organizations.kinds import KINDS, VERIFICATION_LABELS, VERIFICATION_STATUSES
+from marketplace.organizations.forms import ConfirmForm
+from marketplace.organizations.kinds import KINDS, VERIFICATION_STATUSES
 from marketplace.organizations.models import Organization
 from marketplace.timeutil import today
 
@@ -41,11 +45,6 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapped
-
-
-class DecisionForm(BoundedForm):
-    status = SelectField(_l("Status"), choices=options(list(VERIFICATION_LABELS.items())))
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
 @bp.get("/")
@@ -85,6 +84,7 @@ def overview() -> ResponseReturnValue:
         postings=postings,
         offered=offered,
         hidden=hidden,
+        reviews_waiting=reviews.waiting(db.session),
     )
 
 
@@ -128,3 +128,58 @@ def organization(org_id: int) -> ResponseReturnValue:
         form=form,
         classification=services.size_classification(organization),
     )
+
+
+# --- the review queue of hidden postings ----------------------------------------------------
+
+
+@bp.app_template_global()
+def open_review_of(posting: Listing | Need) -> ReviewRequest | None:
+    """The posting's undecided review request (its page shows it to members and admins)."""
+    return open_review(db.session, posting)
+
+
+def _queue_page(failed: dict[int, KeepHiddenForm] | None = None) -> ResponseReturnValue:
+    items = reviews.queue(db.session)
+    forms = {r.id: (failed or {}).get(r.id) or KeepHiddenForm(prefix=f"r{r.id}", formdata=None) for r in items}
+    return render_template("admin/reviews.html", items=items, forms=forms, confirm_form=ConfirmForm())
+
+
+def _review(request_id: int) -> ReviewRequest:
+    return db.get_or_404(ReviewRequest, request_id)
+
+
+@bp.get("/reviews")
+@admin_required
+def review_queue() -> ResponseReturnValue:
+    return _queue_page()
+
+
+@bp.post("/reviews/<int:request_id>/approve")
+@admin_required
+def approve_review(request_id: int) -> ResponseReturnValue:
+    review = _review(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    response = pages.act(lambda: reviews.approve(db.session, review, current_user),
+                         _("Shown again; its owners have been told."), url_for("admin.review_queue"))
+    deliver_after_commit()
+    return response
+
+
+@bp.post("/reviews/<int:request_id>/keep-hidden")
+@admin_required
+def keep_hidden(request_id: int) -> ResponseReturnValue:
+    review = _review(request_id)
+    form = KeepHiddenForm(prefix=f"r{request_id}")
+    if form.validate_on_submit():
+        saved, _result = pages.submit(
+            form, lambda: reviews.keep_hidden(db.session, review, current_user, form.reason.data))
+        if saved:
+            deliver_after_commit()
+            flash(_("Kept hidden; its owners have been told the new reason."), "success")
+            return redirect(url_for("admin.review_queue"))
+        if form.form_errors:  # decided meanwhile: say so above the queue
+            flash(" ".join(form.form_errors), "danger")
+            return redirect(url_for("admin.review_queue"))
+    return _queue_page({request_id: form})

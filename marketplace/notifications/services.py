@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,24 +16,38 @@ from marketplace.notifications.models import Notification
 from marketplace.timeutil import utcnow
 
 
-def notify(session: Session, users: Iterable[User], message: Callable[[], str], *, link: str = "",
-           email: bool = True) -> int:
-    """Notify each user once (duplicates ignored); returns how many were notified. ``message``
-    makes the text and is called in each recipient's language; ``link`` is a path on this site,
-    given after the message in the e-mail."""
+def notify(session: Session, users: Iterable[User | None], message: Callable[[], str], *, link: str = "",
+           email: bool = True, subject: Callable[[], str] | None = None) -> int:
+    """Notify each user once (duplicates and None ignored); returns how many were notified.
+
+    ``message`` makes the text and ``subject`` the e-mail's subject line (default: the text's
+    start); both are called in each recipient's language. ``link`` is a path on this site: the
+    notification links to it and the e-mail gives it after the text, as a full address when a
+    request tells the site's address.
+    """
     seen: set[int] = set()
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")
+    address = _address(link)
     for user in users:
         if user is None or user.id in seen:
             continue
         seen.add(user.id)
         with force_locale(user.locale or default):
             text = str(message())
+            title = str(subject()) if subject is not None else text
         session.add(Notification(user_id=user.id, message=text[:500], link=link))
         if email and user.email:
-            mail.enqueue(session, user.email, text[:200], text + (f"\n\n{link}" if link else ""))
+            mail.enqueue(session, user.email, title[:200], text + (f"\n\n{address}" if address else ""))
     session.flush()
     return len(seen)
+
+
+def _address(link: str) -> str:
+    """A site path as a full address for an e-mail (in a request); the path as it is otherwise
+    (CLI commands and jobs know no host)."""
+    if not link.startswith("/") or link.startswith("//") or not has_request_context():
+        return link
+    return request.host_url.rstrip("/") + link
 
 
 def unread_count(session: Session, user_id: int) -> int:

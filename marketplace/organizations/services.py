@@ -456,7 +456,15 @@ def request_verification(session: Session, organization: Organization, user: Use
 def decide_verification(
     session: Session, organization: Organization, admin: User, *, status: str, reason: str | None
 ) -> VerificationDecision:
-    """A platform admin sets the verification status, with a reason (required to reject)."""
+    """A platform admin sets the verification status, with a reason (required to reject).
+
+    The owners are told the decision and the reason, in-app and by e-mail, each in their own
+    language, with a link to the organization's page.
+
+    Raises PermissionDenied when ``admin`` is no platform admin, and ValidationFailed for an
+    unknown status, or a reason that is missing for a rejection, too long (500 characters) or
+    holds control characters; either way nothing changes.
+    """
     if not admin.is_admin:
         raise PermissionDenied(_("Only a platform administrator can verify organizations."))
     if status not in VERIFICATION_STATUSES:
@@ -467,17 +475,36 @@ def decide_verification(
             _("Give the reason for the rejection."),
             fields={"reason": [_("Give the reason for the rejection.")]},
         )
+    problem = text_problem(reason, max_length=500, multiline=True) if reason else None
+    if problem:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"reason": [problem]})
     decision = _record_decision(session, organization, status, reason, admin)
-    label = str(VERIFICATION_LABELS[status])
-    for membership in organization.memberships:
-        if membership.is_owner:
-            mail.enqueue(
-                session,
-                membership.user.email,
-                _("Verification of %(org)s: %(status)s", org=organization.name, status=label),
-                _("Status: %(status)s\nReason: %(reason)s", status=label, reason=reason or "-"),
-            )
+    _tell_owners_of_decision(session, organization, status, reason)
     return decision
+
+
+def _tell_owners_of_decision(session: Session, organization: Organization, status: str, reason: str | None) -> None:
+    owners = [m.user for m in organization.memberships if m.is_owner]
+    name = organization.name
+    label = VERIFICATION_LABELS[status]
+
+    def message() -> str:
+        if status == "verified":
+            text = _("%(org)s is now verified: its profile and postings show the verified badge.", org=name)
+        elif status == "rejected":
+            text = _("The verification of %(org)s was rejected.", org=name)
+        else:
+            text = _("The verification status of %(org)s is now: %(status)s.", org=name, status=str(label))
+        if reason and status == "rejected":
+            text += "\n" + _("Reason: %(reason)s", reason=reason)
+        elif reason:
+            text += "\n" + _("Note from the platform administrator: %(note)s", note=reason)
+        return text
+
+    notify(
+        session, owners, message, link=f"/orgs/{organization.id}/edit",
+        subject=lambda: _("Verification of %(org)s: %(status)s", org=name, status=str(label)),
+    )
 
 
 def _record_decision(

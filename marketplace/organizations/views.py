@@ -41,10 +41,7 @@ PAGE_SIZE = 20
 
 
 def _organization(org_id: int) -> Organization:
-    organization = db.session.get(Organization, org_id)
-    if organization is None:
-        abort(404)
-    return organization
+    return db.get_or_404(Organization, org_id)
 
 
 @bp.get("/orgs")
