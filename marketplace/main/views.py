@@ -13,34 +13,40 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.extensions import db
+from marketplace.main import services
+from marketplace.main.icons import icon
 from marketplace.organizations.current import current_organization
-from marketplace.organizations.models import Organization
 from marketplace.recommendations import service as recommendations
 from marketplace.redirects import local_target
+from marketplace.timeutil import today, utcnow
 
 bp = Blueprint("main", __name__)
+bp.add_app_template_global(icon, "icon")
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    counts = dict(
-        db.session.execute(
-            select(Organization.kind, func.count()).group_by(Organization.kind)
-        ).all()
-    )
-    verified = db.session.scalar(
-        select(func.count()).where(Organization.verification_status == "verified")
-    )
+    as_of = today()
+    featured = services.featured_listings(db.session, as_of)
     organization = current_organization()
     suggestions = None
     if organization is not None and organization.is_sme and organization.industry:
         suggestions = recommendations.safely(
             lambda: recommendations.listings_for_organization(db.session, organization, limit=6), None
         )
-    return render_template("main/index.html", counts=counts, verified=verified or 0, suggestions=suggestions)
+    return render_template(
+        "main/index.html",
+        numbers=services.platform_numbers(db.session, as_of),
+        offers_by_category=services.offers_by_category(db.session, as_of),
+        featured=featured,
+        newest=services.newest_listings(db.session, as_of, exclude=[p.id for p in featured]),
+        policies=services.policy_highlights(db.session, as_of),
+        events=services.open_events(db.session, utcnow()),
+        suggestions=suggestions,
+    )
 
 
 @bp.get("/lang/<code>")

@@ -1,4 +1,7 @@
 // Progressive enhancement only: every page works without this file.
+// "js" on <html>: without it, app.css shows the phones' off-canvas filters in place.
+document.documentElement.classList.add("js");
+
 (function () {
   "use strict";
 
@@ -66,5 +69,47 @@
   });
   document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();
+
+// Searchable pickers: every <select data-searchable> (regions, industries) becomes a Tom Select
+// (bundled in static/vendor/tom-select, no CDN): type to narrow, chips with a remove button for
+// multiple choices. Without JavaScript, or without the library, the plain <select> still works.
+(function () {
+  "use strict";
+  if (typeof window.TomSelect !== "function") { return; }
+  var body = document.body;
+  var noMatches = body.getAttribute("data-no-matches") || "No matches";
+  var removeLabel = body.getAttribute("data-remove-label") || "Remove";
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    if (select.tomselect) { return; }
+    var multiple = select.multiple;
+    var settings = {
+      plugins: multiple ? { remove_button: { title: removeLabel } } : {},
+      placeholder: select.getAttribute("data-placeholder") || body.getAttribute("data-search-placeholder") || "",
+      searchField: ["text", "value"],  // "C39" finds the division by its code
+      maxOptions: null,  // all 100-odd industries, not only the first 50
+      refreshThrottle: 0,  // narrow at once: Enter right after typing picks what was typed
+      allowEmptyOption: !multiple,  // "All regions", "—": a choice of its own
+      closeAfterSelect: !multiple,
+      clearAfterSelect: true,  // after "佛山" + Enter, type the next region from scratch
+      hidePlaceholder: !multiple,  // a single choice shows only the chosen value
+      render: {
+        no_results: function () {
+          var div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = noMatches;
+          return div;
+        }
+      }
+    };
+    new window.TomSelect(select, settings);
+    // The plain search box that narrowed this list is not needed any more.
+    document.querySelectorAll("[data-filter-select]").forEach(function (input) {
+      if (input.getAttribute("data-filter-select") !== select.id) { return; }
+      input.hidden = true;
+      var label = input.id ? document.querySelector('label[for="' + input.id + '"]') : null;
+      if (label) { label.hidden = true; }
+    });
   });
 })();
