@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 CATALOGS := $(wildcard marketplace/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test install lint translations extract-messages query-model
+.PHONY: run test install lint translations extract-messages query-model screenshots
 
 install: $(STAMP) $(COMPILED) query-model
 
@@ -46,6 +46,10 @@ lint: install
 	$(VENV)/bin/mypy matching search
 
 # The whole suite on SQLite, then on PostgreSQL, with a real Elasticsearch for the search tests
-# (each installed and started if missing: scripts/test.sh).
+# and Debian's Chromium for the browser tests (each installed and started if missing: scripts/test.sh).
 test: install lint
 	bash scripts/test.sh
+
+# PNGs of the key pages for the README (docs/screenshots/), taken with Debian's Chromium.
+screenshots: install
+	CHROMIUM_PATH=$$(bash scripts/chromium.sh) $(PY) -m pytest tests/browser -m screenshots -q
