@@ -98,6 +98,45 @@ PARTNERSHIP_TYPES = {
 }
 
 
+REPAYMENT_METHODS = {
+    "equal_instalments": _l("Equal monthly instalments"),
+    "equal_principal": _l("Equal principal repayments"),
+    "interest_first": _l("Interest monthly, principal at maturity"),
+    "bullet": _l("Principal and interest at maturity"),
+    "revolving": _l("Draw and repay at any time"),
+}
+GUARANTEE_TYPES = {
+    "credit": _l("None (credit only)"),
+    "guarantee_company": _l("A guarantee company"),
+    "personal": _l("Personal guarantee of the owners"),
+    "collateral": _l("Property or equipment as collateral"),
+    "pledge": _l("Pledge of receivables, patents or equity"),
+}
+
+# What a price is per, by category (a subcategory may say otherwise); the texts carry the amount.
+PRICE_UNITS: dict[str, object] = {
+    "training": _l("%(amount)s CNY per person"),
+    "exhibition": _l("%(amount)s CNY per booth"),
+    "space": _l("%(amount)s CNY per m² per month"),
+}
+SUBCATEGORY_PRICE_UNITS: dict[tuple[str, str], object] = {
+    ("space", "coworking"): _l("%(amount)s CNY per desk per month"),
+    ("exhibition", "matchmaking_event"): _l("%(amount)s CNY per person"),
+    ("exhibition", "roadshow"): _l("%(amount)s CNY per project"),
+}
+
+
+def price_text(amount: int, category: str | None, subcategory: str | None) -> str:
+    """A price with its unit, in the reader's language: 28 元/㎡/月, 1,200 元/人, 800 元."""
+    unit = SUBCATEGORY_PRICE_UNITS.get((category or "", subcategory or "")) or PRICE_UNITS.get(category or "")
+    return str(unit or _l("%(amount)s CNY")) % {"amount": f"{amount:,}"}
+
+
+def price_unit_hint() -> str:
+    """What the price field means, for the form."""
+    return str(_l("In CNY: per person for courses, per booth for fairs, per m² and month for space."))
+
+
 @dataclass(frozen=True)
 class AttributeField:
     """A category-specific field kept in a posting's ``attributes`` object."""
@@ -109,7 +148,13 @@ class AttributeField:
 
 
 ATTRIBUTE_FIELDS: dict[str, tuple[AttributeField, ...]] = {
-    "financing": (AttributeField("documents_required", _l("Documents required"), "list"),),
+    "financing": (
+        AttributeField("repayment_methods", _l("Repayment methods"), "choices", REPAYMENT_METHODS),
+        AttributeField("guarantee_types", _l("Security accepted"), "choices", GUARANTEE_TYPES),
+        AttributeField("processing_days", _l("Typical processing time (working days)"), "int"),
+        AttributeField("fees", _l("Fees")),
+        AttributeField("documents_required", _l("Documents required"), "list"),
+    ),
     "technology": (
         AttributeField("patent_numbers", _l("Patent numbers"), "list"),
         AttributeField("development_stage", _l("Development stage"), "choice", DEVELOPMENT_STAGES),

@@ -55,7 +55,8 @@ for _category, _specs in ATTRIBUTE_FIELDS.items():
 COMMON_LISTING_FIELDS = ("regions", "industries", "size_classes", "tags")
 ATTRIBUTE_INT_MAX = 1_000_000_000  # seats, visitors, days, m²
 # Form fields shown in 万元 and stored in whole CNY.
-WAN_FIELDS = {"amount_min_wan": "amount_min_cny", "amount_max_wan": "amount_max_cny", "amount_wan": "amount_cny"}
+WAN_FIELDS = {"amount_min_wan": "amount_min_cny", "amount_max_wan": "amount_max_cny", "amount_wan": "amount_cny",
+              "budget_wan": "budget_cny"}
 
 
 def subcategory_choices() -> list[Any]:
@@ -176,10 +177,11 @@ class ListingForm(_PostingForm):
     size_classes = CheckboxesField(_l("Eligible enterprise sizes"), validators=[Optional()])
     amount_min_wan = WanField(_l("Smallest amount (10,000 CNY)"), validators=[Optional()])
     amount_max_wan = WanField(_l("Largest amount (10,000 CNY)"), validators=[Optional()])
-    term_months_max = WholeNumberField(_l("Longest term (months)"), validators=[Optional()], high=600)
+    term_months_max = WholeNumberField(_l("Longest term (months)"), validators=[Optional()], low=1, high=600)
     annual_rate_pct = BoundedDecimalField(_l("Annual rate from (%)"), validators=[Optional()], high=100, digits=4)
     collateral_required = SelectField(_l("Collateral"), validators=[Optional()])
-    price_cny = WholeNumberField(_l("Price or fee (CNY)"), validators=[Optional()], high=MAX_CNY)
+    price_cny = WholeNumberField(_l("Price or fee (CNY)"), validators=[Optional()], high=MAX_CNY,
+                                 description=_l("In CNY: per person for courses, per booth for fairs, per m² and month for space."))
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     deadline = DateField(_l("Deadline to apply or register"), validators=[Optional()])
@@ -224,7 +226,7 @@ class ListingForm(_PostingForm):
 class NeedForm(_PostingForm):
     kind = "need"
     amount_wan = WanField(_l("Amount sought (10,000 CNY)"), validators=[Optional()])
-    budget_cny = WholeNumberField(_l("Budget (CNY)"), validators=[Optional()], high=MAX_CNY)
+    budget_wan = WanField(_l("Budget (10,000 CNY)"), validators=[Optional()])
     region = SelectField(_l("Region"), validators=[Optional()], validate_choice=False,
                          description=_l("Empty: the organization's region."))
     needed_by = DateField(_l("Needed by"), validators=[Optional()])

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from listings.categories import CATEGORIES, SIZE_CLASS_KEYS, SUBCATEGORY_LABELS
 from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
-from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_int
+from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_decimal, parse_int
+from marketplace.money import WAN, wan_number
 from marketplace.organizations.models import Organization
 from marketplace.reference import PROVINCE, SECTION_DIVISIONS, is_industry, is_region
 from matching.coverage import industry_keys, region_keys, size_keys
@@ -49,11 +50,13 @@ class Filters:
     page: int = 1
     per_page: int = 20
     ignored: list[str] = field(default_factory=list)
+    in_wan: tuple[str, ...] = ()  # arguments written in 万元 (the pages'); the API's are whole CNY
 
     @classmethod
-    def parse(cls, args: Mapping[str, str], sorts: Sequence[str] = LISTING_SORTS) -> Filters:
-        """Filters from query-string arguments; bad values are ignored (and named in ``ignored``)."""
-        f = cls()
+    def parse(cls, args: Mapping[str, str], sorts: Sequence[str] = LISTING_SORTS, in_wan: tuple[str, ...] = ()) -> Filters:
+        """Filters from query-string arguments; bad values are ignored (and named in ``ignored``).
+        The arguments named in ``in_wan`` are amounts in 万元 (the filters hold whole CNY)."""
+        f = cls(in_wan=in_wan)
 
         def text(name: str, allowed: Any) -> str:
             value = (args.get(name) or "").strip()
@@ -67,6 +70,8 @@ class Filters:
             if not raw:
                 return None
             try:
+                if name in in_wan:
+                    return int(parse_decimal(raw, high=MAX_CNY // WAN, places=4) * WAN)
                 return parse_int(raw, low=low, high=high)
             except OutOfBounds:
                 f.ignored.append(name)
@@ -105,13 +110,15 @@ class Filters:
 
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """Query-string arguments for a link (unset filters left out): shareable URLs."""
-        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "ignored"}
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("ignored", "in_wan")}
         values.update(changes)
         defaults = Filters()
         args = {}
         for key, value in values.items():
             if value in (None, "", False) or (key in ("sort", "page", "per_page") and value == getattr(defaults, key)):
                 continue
+            if key in self.in_wan:
+                value = wan_number(value).replace(",", "")
             args[key] = "1" if value is True else (value.isoformat() if isinstance(value, date) else value)
         return args
 

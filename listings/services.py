@@ -5,19 +5,22 @@ moderation and optimistic locking. Services flush but never commit.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from listings import lifecycle
 from listings.models import Listing, Need, new_external_id
 from listings.validation import FieldError, domain_errors, schema_errors, type_schema
 from marketplace.accounts.models import User
-from marketplace.bounds import parse_date
+from marketplace.admin.models import ReviewRequest
+from marketplace.bounds import parse_date, text_problem
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
+from marketplace.notifications.services import notify
 from marketplace.organizations.models import Organization
 from marketplace.organizations.services import require_member
 from marketplace.search import outbox as search_outbox
@@ -96,7 +99,10 @@ def validate(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     unknown = [k for k in data if k not in FIELDS[kind]]
     record = _as_record(kind, {k: v for k, v in data.items() if k not in unknown})
     errors = [FieldError(k, _("unknown field")) for k in unknown]
-    errors += schema_errors(record, kind) or domain_errors(kind, record)
+    schema = schema_errors(record, kind)
+    # The domain rules too (all errors in one round), on the fields whose types are right.
+    wrong = {error.field.split("[")[0].split(".")[0] for error in schema}
+    errors += schema + domain_errors(kind, {k: v for k, v in record.items() if k not in wrong})
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=_errors_by_field(errors))
     values = dict(data)
@@ -272,25 +278,115 @@ def duplicate(session: Session, posting: Posting, user: User) -> Posting:
 # --- moderation -----------------------------------------------------------------------------
 
 
+def open_review(session: Session, posting: Posting) -> ReviewRequest | None:
+    """The posting's undecided review request, if any."""
+    column = ReviewRequest.listing_id if isinstance(posting, Listing) else ReviewRequest.need_id
+    return session.scalar(select(ReviewRequest).where(column == posting.id, ReviewRequest.decided_at.is_(None)))
+
+
+def _tell_editors(posting: Posting, session: Session, message: Callable[[], str], subject: Callable[[], str]) -> None:
+    """Tell everyone who can edit the posting (the members of its organization), in-app and by
+    e-mail, each in their own language, with a link to the posting."""
+    plural = "listings" if isinstance(posting, Listing) else "needs"
+    notify(session, [m.user for m in posting.organization.memberships], message, subject=subject,
+           link=f"/{plural}/{posting.id}")
+
+
+def _moderation_text(field: str, value: str | None, *, required: bool, missing: str) -> str:
+    """A moderation text (a reason, a note) stripped; raises ValidationFailed naming ``field``
+    when it is missing (and required), longer than 500 characters or holds control characters."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationFailed(missing, fields={field: [missing]})
+    problem = text_problem(text, max_length=500, multiline=True)
+    if problem:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={field: [problem]})
+    return text
+
+
 def hide(session: Session, posting: Posting, admin: User, reason: str) -> None:
-    """A platform admin takes a posting off the marketplace; the owner sees the reason."""
+    """A platform admin takes a posting off the marketplace, or keeps a hidden one hidden with a
+    new reason. An open review request is closed as "kept hidden". The members of the owning
+    organization are told the reason (in-app and by e-mail) and can edit it and ask for a review.
+
+    Raises PermissionDenied when ``admin`` is no platform admin, ValidationFailed (field
+    ``reason``) when the reason is missing, longer than 500 characters or holds control
+    characters; either way nothing changes.
+    """
     if not admin.is_admin:
         raise PermissionDenied(_("Only a platform administrator can hide postings."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("Give the reason for hiding it."), fields={"reason": [_("Give the reason for hiding it.")]})
-    posting.hidden_at = utcnow()
-    posting.hidden_reason = reason[:500]
+    reason = _moderation_text("reason", reason, required=True, missing=_("Give the reason for hiding it."))
+    now = utcnow()
+    review = open_review(session, posting)
+    if review is not None:
+        review.decided_at, review.decided_by, review.outcome, review.reason = now, admin, "kept_hidden", reason
+    posting.hidden_at = now
+    posting.hidden_reason = reason
     posting.hidden_by = admin
     session.flush()
     _reindex(session, posting)
+    title = posting.title
+    if review is not None:
+        _tell_editors(
+            posting, session,
+            lambda: _("A platform administrator reviewed “%(title)s” and keeps it hidden.\nReason: %(reason)s\n"
+                      "Change it and send it back for review from its page.", title=title, reason=reason),
+            lambda: _("Kept hidden after review: %(title)s", title=title),
+        )
+    else:
+        _tell_editors(
+            posting, session,
+            lambda: _("A platform administrator has taken “%(title)s” off the marketplace.\nReason: %(reason)s\n"
+                      "You can edit it and then send it back for review from its page.", title=title, reason=reason),
+            lambda: _("Hidden by the platform: %(title)s", title=title),
+        )
 
 
 def unhide(session: Session, posting: Posting, admin: User) -> None:
+    """A platform admin shows a hidden posting again (nothing happens if it is not hidden). An
+    open review request is closed as "approved"; the members of the owning organization are told.
+
+    Raises PermissionDenied when ``admin`` is no platform admin.
+    """
     if not admin.is_admin:
         raise PermissionDenied(_("Only a platform administrator can hide postings."))
+    if not posting.is_hidden:
+        return
+    review = open_review(session, posting)
+    if review is not None:
+        review.decided_at, review.decided_by, review.outcome = utcnow(), admin, "approved"
     posting.hidden_at = None
     posting.hidden_reason = None
     posting.hidden_by = None
     session.flush()
     _reindex(session, posting)
+    title, listed = posting.title, lifecycle.is_listed(posting)
+    _tell_editors(
+        posting, session,
+        lambda: (_("A platform administrator has shown “%(title)s” again: it is back on the marketplace.", title=title)
+                 if listed else _("A platform administrator has shown “%(title)s” again: it is no longer hidden.", title=title)),
+        lambda: _("No longer hidden: %(title)s", title=title),
+    )
+
+
+def request_review(session: Session, posting: Posting, user: User, note: str | None = "") -> ReviewRequest:
+    """A member of the owning organization sends a hidden posting (edited meanwhile: it stays
+    hidden while edited) back to the platform admins for review, with an optional note. The
+    request records when and by whom; the posting itself does not change.
+
+    Raises PermissionDenied when the user is no member of the owning organization; Conflict when
+    the posting is not hidden or a review is already requested; ValidationFailed (field ``note``)
+    for a note longer than 500 characters or with control characters.
+    """
+    require_editor(posting, user)
+    if not posting.is_hidden:
+        raise Conflict(_("Only a posting hidden by the platform can be sent back for review."))
+    if open_review(session, posting) is not None:
+        raise Conflict(_("A review has already been requested: a platform administrator will look at it."))
+    text = _moderation_text("note", note, required=False, missing="")
+    listing, need = (posting, None) if isinstance(posting, Listing) else (None, posting)
+    review = ReviewRequest(listing=listing, need=need, requested_by=user, note=text)
+    session.add(review)
+    session.flush()
+    return review
+

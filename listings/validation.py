@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import fastjsonschema
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator, FormatChecker
 
 from listings.categories import ATTRIBUTE_FIELDS
 from marketplace.bounds import OutOfBounds, parse_date, text_problem
+from marketplace.money import amount_text
 from marketplace.reference import (
     InvalidCreditCode,
     is_industry,
@@ -257,10 +259,13 @@ def domain_errors(record_type: str, data: Mapping[str, Any]) -> list[FieldError]
         _codes(errors, "industries", data.get("industries"), is_industry, "industry")
         low, high = data.get("amount_min_cny"), data.get("amount_max_cny")
         if low is not None and high is not None and low > high:
-            errors.append(FieldError("amount_max_cny", _("must not be below the minimum amount (%(low)s)", low=low)))
-        starts, ends = data.get("starts_on"), data.get("ends_on")
+            errors.append(FieldError("amount_max_cny", _("must not be below the minimum amount (%(low)s)",
+                                                         low=amount_text(low, str(get_locale() or "zh")))))
+        starts, ends, deadline = data.get("starts_on"), data.get("ends_on"), data.get("deadline")
         if starts and ends and str(starts) > str(ends):
             errors.append(FieldError("ends_on", _("must not be before the start date (%(start)s)", start=starts)))
+        if deadline and ends and str(deadline) > str(ends):
+            errors.append(FieldError("deadline", _("must not be after the end date (%(end)s)", end=ends)))
     if record_type == "need" and data.get("region") and not is_region(data["region"]):
         errors.append(FieldError("region", _("unknown region code %(code)s", code=data["region"])))
     errors += _attribute_errors(str(data.get("category", "")), data.get("attributes") or {})

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from listings import queries, services
+from listings import lifecycle, queries, services
 from listings.forms import (
     ATTRIBUTES,
     WAN_FIELDS,
@@ -23,9 +23,12 @@ from listings.forms import (
 )
 from listings.models import Listing, Need
 from marketplace import pages
+from marketplace.admin.forms import ReviewRequestForm
 from marketplace.bounds import record_id
+from marketplace.errors import ValidationFailed
 from marketplace.extensions import db
 from marketplace.forms import attach_errors, options
+from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.forms import ConfirmForm, industry_choices, region_choices
 from marketplace.organizations.services import size_classification
@@ -71,7 +74,7 @@ def attribute_value(key: str, value: Any) -> str:
 def browse(plural: str) -> ResponseReturnValue:
     kind = KIND[plural]
     sorts = queries.LISTING_SORTS if kind == "listing" else queries.NEED_SORTS
-    filters = queries.Filters.parse(request.args, sorts)
+    filters = queries.Filters.parse(request.args, sorts, in_wan=("amount",) if kind == "listing" else ("amount", "max_price"))
     build = queries.listing_query if kind == "listing" else queries.need_query
     page = queries.paginate(db.session, build(db.session, filters, today()), filters.page, filters.per_page)
     return render_template(
@@ -133,12 +136,32 @@ def _form_field(field: str) -> str:
     return {v: k for k, v in WAN_FIELDS.items()}.get(name, name)
 
 
-def _save(form: Any, kind: str, posting: Listing | Need | None, organization: Any) -> Listing | Need | None:
-    """Validate and save; field errors go onto the form. Returns the posting or None."""
+def _rule_errors(form: Any, kind: str, posting: Listing | Need | None, publish: bool) -> None:
+    """The service's rules for what the form could read, beside the form's own errors, so that
+    every error shows on the first submit (nothing is saved)."""
+    current = {k: getattr(posting, k) for k in services.FIELDS[kind]} if posting else {"status": "draft"}
+    values = {**current, **form.posting_data()}
+    found: dict[str, list[str]] = {}
+    try:
+        values = services.validate(kind, values)
+        if publish and lifecycle.is_expired(kind, values, today()):
+            field = lifecycle.expiry_field(kind, values) or "status"
+            found[_form_field(field)] = [_("The date has passed.")]
+    except ValidationFailed as exc:
+        for field, messages in (exc.fields or {}).items():
+            found.setdefault(_form_field(field), []).extend(str(m) for m in messages)
+    attach_errors(form, {name: messages for name, messages in found.items()
+                         if name not in form._fields or not form[name].errors})
+
+
+def _save(form: Any, kind: str, posting: Listing | Need | None, organization: Any, valid: bool) -> Listing | Need | None:
+    """Validate and save; field errors go onto the form (the form's, the category's required
+    fields and the service's rules together). Returns the posting or None."""
     publish = request.form.get("action") == "publish"
     missing = form.required_missing() if publish else {}
-    if missing:
-        attach_errors(form, missing)
+    if missing or not valid:
+        attach_errors(form, {name: messages for name, messages in missing.items() if not form[name].errors})
+        _rule_errors(form, kind, posting, publish)
         return None
 
     def save() -> Listing | Need:
@@ -166,8 +189,8 @@ def new(plural: str) -> ResponseReturnValue:
     form = FORMS[kind]()
     if request.method == "GET" and request.args.get("category"):
         form.category.data = request.args["category"]
-    if form.validate_on_submit():
-        posting = _save(form, kind, None, organization)
+    if request.method == "POST":
+        posting = _save(form, kind, None, organization, form.validate_on_submit())
         if posting is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("listings.detail", plural=plural, posting_id=posting.id))
@@ -183,10 +206,9 @@ def edit(plural: str, posting_id: int) -> ResponseReturnValue:
     form = FORMS[kind]()
     if request.method == "GET":
         form.load(posting)
-    elif form.validate_on_submit():
-        if _save(form, kind, posting, posting.organization) is not None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("listings.detail", plural=plural, posting_id=posting.id))
+    elif _save(form, kind, posting, posting.organization, form.validate_on_submit()) is not None:
+        flash(_("Saved."), "success")
+        return redirect(url_for("listings.detail", plural=plural, posting_id=posting.id))
     return render_template("listings/edit.html", form=form, plural=plural, kind=kind, posting=posting, organization=posting.organization)
 
 
@@ -228,9 +250,30 @@ def moderate(plural: str, posting_id: int) -> ResponseReturnValue:
         abort(400)
     detail = url_for("listings.detail", plural=plural, posting_id=posting_id)
     if request.form.get("action") == "unhide":
-        return pages.act(lambda: services.unhide(db.session, posting, current_user), _("Moderation saved."), detail)
-    return pages.act(lambda: services.hide(db.session, posting, current_user, request.form.get("reason", "")),
-                     _("Moderation saved."), detail)
+        response = pages.act(lambda: services.unhide(db.session, posting, current_user), _("Moderation saved."), detail)
+    else:
+        response = pages.act(lambda: services.hide(db.session, posting, current_user, request.form.get("reason", "")),
+                             _("Moderation saved."), detail)
+    deliver_after_commit()  # the owners' e-mails
+    return response
+
+
+@bp.post(f"/{PLURAL}/<int:posting_id>/review")
+@login_required
+def request_review(plural: str, posting_id: int) -> ResponseReturnValue:
+    """A member of the owning organization sends a hidden posting back for review."""
+    posting = _posting(plural, posting_id)
+    services.require_editor(posting, current_user)
+    form = ReviewRequestForm()
+    errors = {} if form.validate_on_submit() else form.errors
+    if not errors:
+        done, errors = pages.attempt(lambda: services.request_review(db.session, posting, current_user, form.note.data))
+        if done:
+            flash(_("Sent back for review: a platform administrator will look at it."), "success")
+    for name, messages in errors.items():  # the one field's label with its messages
+        label = form[name].label.text if name in form else ""
+        flash(f"{label}: {' '.join(str(m) for m in messages)}" if label else " ".join(map(str, messages)), "danger")
+    return redirect(url_for("listings.detail", plural=plural, posting_id=posting_id))
 
 
 @bp.get(f"/my/{PLURAL}")

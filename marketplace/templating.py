@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
-from listings.categories import CATEGORY_LABELS, STATUS_LABELS, category_label, subcategory_label
-from marketplace.money import zh_amount
+from listings.categories import (
+    CATEGORY_LABELS,
+    STATUS_LABELS,
+    category_label,
+    price_text,
+    subcategory_label,
+)
+from marketplace.money import amount_text, wan_number
 from marketplace.organizations.current import current_organization, current_role
 from marketplace.organizations.kinds import KIND_LABELS, MEMBER_ROLE_LABELS, VERIFICATION_LABELS
 from marketplace.reference import (
@@ -46,10 +55,24 @@ def describe_size(classification: Classification) -> str:
 
 
 def money(value: int | None) -> str:
-    """Whole CNY for people: 万元 in Chinese from 10,000 up, thousands separators in English."""
+    """An amount of whole CNY for people: 万元 in Chinese (any size), CNY in English."""
     if value is None:
         return ""
-    return zh_amount(value) if locale_code() == "zh" else f"CNY {value:,}"
+    return amount_text(value, locale_code())
+
+
+def wan_value(value: int | None) -> str:
+    """Whole CNY as the number a 万元 input shows (no separators): 5000000 → "500"."""
+    return "" if value is None else wan_number(value).replace(",", "")
+
+
+def price(posting: Any) -> str:
+    """A posting's price with its unit (元/人, 元/展位, 元/㎡/月), or "Free"."""
+    if posting.price_cny is None:
+        return ""
+    if not posting.price_cny:
+        return str(_l("Free"))
+    return price_text(posting.price_cny, posting.category, posting.subcategory)
 
 
 def register(app: Flask) -> None:
@@ -67,6 +90,8 @@ def register(app: Flask) -> None:
         industry_label=industry_label,
         size_label=size_label,
         money=money,
+        price=price,
+        wan_value=wan_value,
         category_label=category_label,
     )
     app.jinja_env.globals.update(

@@ -22,7 +22,6 @@ from marketplace.api.postings import _posting as visible_posting
 from marketplace.bounds import OutOfBounds, parse_date, parse_int
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
-from marketplace.recommendations.reasons import rule_sentence
 from marketplace.recommendations.service import (
     Excluded,
     Recommendation,
@@ -79,7 +78,7 @@ def _excluded(exclusion: Excluded) -> dict[str, Any]:
         },
         "rules": list(exclusion.rules),
         "reasons": [
-            {"rule": rule, "zh": rule_sentence(rule, "zh"), "en": rule_sentence(rule, "en")}
+            {"rule": rule, "zh": exclusion.sentence(rule, "zh"), "en": exclusion.sentence(rule, "en")}
             for rule in exclusion.rules
         ],
     }

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from listings.categories import CATEGORY_LABELS, SUBCATEGORY_LABELS
-from marketplace.money import zh_amount
+from marketplace.money import amount_text
 from marketplace.reference import get_industry, get_region, is_industry, is_region, size_class_name
 from matching import Reason
 
@@ -21,11 +21,7 @@ RULE_TEXT = {
 
 
 def _money(value: int | None, locale: str) -> str:
-    if value is None:
-        return "—"
-    if locale == "zh":
-        return zh_amount(value)
-    return f"CNY {value / 1_000_000:,.2f} M" if value >= 1_000_000 else f"CNY {value:,}"
+    return amount_text(value, locale)
 
 
 def _region(code: str, locale: str) -> str:
@@ -53,7 +49,51 @@ def _subcategory(category: str, key: str, locale: str) -> str:
         return str(SUBCATEGORY_LABELS.get(category, {}).get(key, key))
 
 
-def sentence(reason: Reason, locale: str) -> str:
+def _for_provider(reason: Reason, locale: str) -> str | None:
+    """The sentence for a provider reading its leads (the need is the other side), or None when
+    the enterprise's sentence reads right for both."""
+    p: dict[str, Any] = reason.params
+    zh = locale == "zh"
+    code = reason.code
+    if code == "subcategory":
+        label = f"{_category(p['category'], locale)} · {_subcategory(p['category'], p['subcategory'], locale)}"
+        return f"需求与您的服务同属：{label}" if zh else f"Asks for the kind of service you offer: {label}"
+    if code == "category":
+        label = _category(p["category"], locale)
+        return f"需求与您的服务同类：{label}" if zh else f"In the category of your offer: {label}"
+    if code == "semantic":
+        return "需求描述与您的服务语义相近" if zh else "Close in meaning to your offer"
+    if code == "amount_in_range":
+        amount, low, high = (_money(p[k], locale) for k in ("amount", "min", "max"))
+        return f"所需金额 {amount}在您的 {low}–{high}范围内" if zh else f"The amount sought, {amount}, is within your {low}–{high}"
+    if code == "province_wide":
+        return "您的服务覆盖全省" if zh else "Your offer covers all of Guangdong"
+    if code == "industry":
+        name = _industry(p["industry"], locale)
+        return f"企业所属行业在您的服务范围内：{name}" if zh else f"The enterprise's industry is one you serve: {name}"
+    if code == "size":
+        name = size_class_name(p["size_class"], locale)
+        return f"{name}企业，在您的服务对象内" if zh else f"A {name} enterprise, among the sizes you serve"
+    if code == "verified":
+        return None
+    if code == "deadline_soon":
+        return f"您的申请截止 {p['date']}（还有 {p['days']} 天）" if zh else f"Your offer closes on {p['date']} ({p['days']} days left)"
+    if code == "within_budget":
+        price, budget = _money(p["price"], locale), _money(p["budget"], locale)
+        return f"您的价格 {price}在对方预算 {budget}以内" if zh else f"Your price {price} is within their budget {budget}"
+    if code == "over_budget":
+        price, budget = _money(p["price"], locale), _money(p["budget"], locale)
+        return f"您的价格 {price}高于对方预算 {budget}" if zh else f"Your price {price} is above their budget {budget}"
+    return None
+
+
+def sentence(reason: Reason, locale: str, reader: str = "seeker") -> str:
+    """The reason in ``locale``, phrased for its ``reader``: the enterprise ("seeker", the
+    default) or the provider looking at its leads ("provider")."""
+    if reader == "provider":
+        text = _for_provider(reason, locale)
+        if text is not None:
+            return text
     p: dict[str, Any] = reason.params
     zh = locale == "zh"
     code = reason.code
@@ -95,14 +135,15 @@ def sentence(reason: Reason, locale: str) -> str:
     return code
 
 
-def as_data(reason: Reason) -> dict[str, Any]:
-    """A reason for JSON: its code and parameters, and the sentence in both languages."""
+def as_data(reason: Reason, reader: str = "seeker") -> dict[str, Any]:
+    """A reason for JSON: its code and parameters, and the sentence in both languages (phrased
+    for ``reader``, see :func:`sentence`)."""
     return {
         "code": reason.code,
         "params": reason.params,
         "negative": reason.negative,
-        "zh": sentence(reason, "zh"),
-        "en": sentence(reason, "en"),
+        "zh": sentence(reason, "zh", reader),
+        "en": sentence(reason, "en", reader),
     }
 
 

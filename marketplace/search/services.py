@@ -28,6 +28,7 @@ from listings.models import Listing
 from listings.queries import MAX_PAGE, MAX_PER_PAGE
 from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_int, text_problem
 from marketplace.errors import Conflict, NotFound, ValidationFailed
+from marketplace.money import amount_text
 from marketplace.reference import (
     PROVINCE,
     SECTIONS,
@@ -257,7 +258,44 @@ def facet_label(name: str, value: str, locale: str) -> str:
         return str(PRICE_LABELS.get(value, value))
     if name == "published":
         return str(PUBLISHED_LABELS.get(value, value))
+    if name == "sort":
+        return str(SORT_LABELS.get(value, value))
     return value
+
+
+# What each argument of the search and browse pages is called on a page (never its raw name).
+ARGUMENT_LABELS = {
+    "q": _l("Words"), "category": _l("Category"), "subcategory": _l("Type"), "region": _l("Region"),
+    "industry": _l("Industry"), "size_class": _l("Enterprise size"), "verified": _l("Verified organizations"),
+    "amount": _l("Amount"), "max_price": _l("Price at most"), "price": _l("Price"), "published": _l("Published"),
+    "starts_after": _l("Starting from"), "starts_before": _l("Starting until"), "sort": _l("Sort"),
+    "page": _l("Page"), "per_page": _l("Results per page"), "name": _l("Name"),
+}
+
+
+def argument_label(name: str) -> str:
+    return str(ARGUMENT_LABELS.get(name, name))
+
+
+def describe_search(query: Mapping[str, Any], locale: str) -> str:
+    """A saved search's filters as a reader says them: 「资金周转 · 融资 · 佛山市 · 金额 500 万元」."""
+    parts = [str(query["q"])] if query.get("q") else []
+    for name, value in query.items():
+        if name in ("q", "page", "per_page"):
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        if name == "amount":
+            shown = [amount_text(int(v), locale) for v in values if str(v).isdigit()]
+        elif name == "max_price":
+            shown = [f"≤ {int(v):,} " + ("元" if locale == "zh" else "CNY") for v in values if str(v).isdigit()]
+        elif name in ("starts_after", "starts_before"):
+            shown = [f"{argument_label(name)} {v}" for v in values]
+        else:
+            shown = [facet_label(name, str(v), locale) for v in values]
+        if name in ("amount", "max_price"):
+            shown = [f"{argument_label(name)} {text}" for text in shown]
+        parts.append("、".join(shown) if locale == "zh" else ", ".join(shown))
+    return " · ".join(part for part in parts if part)
 
 
 FACET_TITLES = {"category": _l("Category"), "subcategory": _l("Subcategory"), "region": _l("Region"),

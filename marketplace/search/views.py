@@ -20,6 +20,12 @@ from search import BackendUnavailable
 bp = Blueprint("search", __name__)
 
 
+@bp.app_template_filter()
+def argument_label(name: str) -> str:
+    """A query argument's name as the pages call it (browse and search)."""
+    return services.argument_label(name)
+
+
 def _link(args: dict[str, Any], **changes: Any) -> str:
     merged = {k: v for k, v in {**args, **changes}.items() if v not in (None, "", []) and not (k == "page" and v == 1)}
     return url_for("search.index") + ("?" + urlencode(merged, doseq=True) if merged else "")
@@ -85,7 +91,8 @@ def save() -> ResponseReturnValue:
 def saved() -> ResponseReturnValue:
     searches = services.saved_searches(db.session, current_user.id)
     return render_template("search/saved.html", searches=searches,
-                           link=lambda query: _link(dict(query)))
+                           link=lambda query: _link(dict(query)),
+                           describe_search=lambda query: services.describe_search(query, locale_code()))
 
 
 @bp.post("/search/saved/<int:saved_id>/delete")

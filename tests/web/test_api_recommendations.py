@@ -107,7 +107,7 @@ def test_a_listing_for_another_region_is_excluded_and_explained(client, loan_mar
         "url": f"http://localhost/listings/{shenzhen.id}",
     }
     assert excluded["rules"] == ["region"]
-    assert excluded["reasons"] == [{"rule": "region", "zh": "不在服务地区内", "en": "your region is not served"}]
+    assert excluded["reasons"] == [{"rule": "region", "zh": "不在服务地区内（服务：深圳市）", "en": "Your region is not served (serves Shenzhen)"}]
     _schema_check(client, "NeedMatches", body)
 
 

@@ -184,7 +184,7 @@ def test_browse_ignores_bad_values_and_paginates(client, make_user, make_posting
     response = client.get("/listings?region=999999&page=2&sort=nonsense&per_page=10")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.search(r'alert-warning">[^<]*region, sort', page)
+    assert re.search(r'alert-warning">[^<]*地区、排序', page)  # the filters' names, not the arguments
     assert len(re.findall(r"<strong>服务", page)) == 10
     assert "page=3" in page and "per_page=10" in page  # the next link keeps the filters
     assert client.get("/listings?page=99").status_code == 200

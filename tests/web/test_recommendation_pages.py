@@ -45,7 +45,7 @@ def test_need_page_shows_eligible_matches_with_reasons_and_exclusions(client, au
     assert "小微企业流动资金贷款" in section and "同城：佛山市" in section
     assert "流动资金贷款（深圳）" not in section and "大额流动资金贷款" not in section
     excluded = page.split('id="excluded"')[1]
-    assert "不在服务地区内" in excluded and "金额不在产品范围内" in excluded
+    assert "不在服务地区内（服务：深圳市）" in excluded and "金额 200 万元 超出 至少 1,000 万元" in excluded  # with the numbers
 
 
 def test_recommendations_follow_edits_at_once(client, auth, foshan_loans):
@@ -120,8 +120,10 @@ def test_provider_sees_leads_and_others_do_not(client, auth, make_user, foshan_l
 def test_sme_home_suggests_offers(client, auth, foshan_loans):
     auth.login(foshan_loans["sme"].email)
     page = client.get("/").get_data(as_text=True)
-    assert 'id="suggestions"' in page and "小微企业流动资金贷款" in page
-    assert "流动资金贷款（深圳）" not in page
+    assert 'id="suggestions"' in page
+    suggestions = page.split('id="suggestions"', 1)[1].split("</section>", 1)[0]
+    assert "小微企业流动资金贷款" in suggestions
+    assert "流动资金贷款（深圳）" not in suggestions  # not for its region (the newest offers may show it)
 
 
 def test_recommend_cli_json(runner, foshan_loans):
@@ -233,3 +235,42 @@ def test_a_page_brings_the_matcher_in_step_once(client, auth, foshan_loans, monk
         calls.clear()
         assert client.get(path).status_code == 200
         assert len(calls) == 1, path
+
+
+def test_an_organization_is_never_offered_its_own_postings(app, make_user, make_posting):
+    from marketplace.recommendations import service as recommendations
+
+    sme, other = make_user(kind="sme"), make_user(kind="service_provider")
+    own = make_posting(sme, category="training", title="精益生产内训课程", description="精益生产 现场管理 培训")
+    theirs = make_posting(other, category="training", title="精益生产公开课", description="精益生产 现场管理 培训")
+    need = make_posting(sme, "need", category="training", title="精益生产培训", description="精益生产 现场管理 培训")
+    found = recommendations.matches_for_need(db.session, need, limit=10, explain=True)
+    ids = {r.item.id for r in found.items}
+    assert theirs.id in ids and own.id not in ids
+    assert own.id not in {e.listing.id for e in found.excluded}
+    assert need.id not in {r.item.id for r in recommendations.leads_for_listing(db.session, own, limit=10)}
+    for recommendation in found.items:
+        texts = [r.get("zh") for r in recommendation.reasons]
+        assert len(texts) == len(set(texts))  # no reason twice
+
+
+def test_reasons_are_phrased_for_their_reader(app):
+    from marketplace.recommendations.reasons import sentence
+    from matching.model import Reason
+
+    industry = Reason("industry", {"industry": "C39"})
+    assert sentence(industry, "zh").startswith("面向您的行业")  # the enterprise reads its matches
+    assert sentence(industry, "zh", "provider").startswith("企业所属行业在您的服务范围内")  # the provider its leads
+    assert "your offer" in sentence(Reason("semantic", {}), "en", "provider")
+
+
+def test_other_kinds_of_service_get_their_own_heading(client, auth, make_user, make_posting):
+    sme, bank, school = make_user(kind="sme"), make_user(kind="bank"), make_user(kind="service_provider")
+    make_posting(bank, category="financing", subcategory="loan", title="设备更新贷款", description="设备 更新 改造 贷款")
+    make_posting(school, category="training", title="设备更新改造培训", description="设备 更新 改造 培训")
+    need = make_posting(sme, "need", category="financing", subcategory="loan", title="设备更新改造", description="设备 更新 改造 资金")
+    auth.login(sme.email)
+    page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    ranked, _sep, others = page.partition('id="other-kinds"')
+    assert "设备更新贷款" in ranked.split('id="recommendations"', 1)[1] and "设备更新改造培训" not in ranked.split('id="recommendations"', 1)[1]
+    assert "设备更新改造培训" in others and 'id="few-of-kind"' in page

@@ -124,7 +124,8 @@ def test_saved_searches_are_private(client, make_user, auth):
     assert response.status_code == 302
     saved = db.session.scalars(select(SavedSearch)).one()
     assert saved.query == {"q": "贷款", "region": ["440600"]}
-    assert "佛山贷款" in client.get("/search/saved").get_data(as_text=True)
+    listed = client.get("/search/saved").get_data(as_text=True)
+    assert "佛山贷款" in listed and ">贷款 · 佛山市<" in listed  # the filters as a reader says them, not region=440600
     duplicate = client.post("/search/saved", data={"name": "佛山贷款", "q": "x"}, follow_redirects=True)
     assert db.session.scalar(select(func.count()).select_from(SavedSearch)) == 1
     assert duplicate.status_code == 200
