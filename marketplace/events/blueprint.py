@@ -16,6 +16,7 @@ from flask_login import current_user
 from marketplace.errors import NotFound
 from marketplace.events import eventday, participation, services
 from marketplace.events import meeting_requests as asks
+from marketplace.events.labels import STATUS_LABELS, status_label
 from marketplace.events.models import Event, Participant
 from marketplace.extensions import db
 
@@ -60,6 +61,11 @@ def requests_open(event: Event) -> bool:
 
 
 @bp.app_template_global()
+def event_closes_early(event: Event) -> bool:
+    return services.closes_early(event)
+
+
+@bp.app_template_global()
 def event_phase_label(phase: str) -> str:
     return str(services.PHASE_LABELS.get(phase, phase))
 
@@ -69,20 +75,10 @@ def event_role_label(role: str) -> str:
     return participation.role_label(role)
 
 
-STATUS_LABELS = {
-    "participant": {"pending": _l("awaiting approval"), "approved": _l("approved"), "declined": _l("declined"),
-                    "cancelled": _l("cancelled")},
-    "request": {"pending": _l("pending"), "accepted": _l("accepted"), "declined": _l("declined"),
-                "withdrawn": _l("withdrawn"), "expired": _l("expired")},
-    "meeting": {"planned": _l("planned"), "scheduled": _l("scheduled"), "unplaced": _l("not placed"),
-                "held": _l("held"), "no_show": _l("no-show"), "cancelled": _l("cancelled")},
-    "source": {"request": _l("requested"), "organizer": _l("set by the organizer"), "recommended": _l("recommended")},
-}
-
 
 @bp.app_template_global()
 def event_status_label(kind: str, key: str) -> str:
-    return str(STATUS_LABELS.get(kind, {}).get(key, key))
+    return status_label(kind, key)
 
 
 @bp.app_template_global()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from marketplace.events.labels import status_label
 from marketplace.events.models import (
     DEAL_RESULTS,
     RESULTS,
@@ -24,8 +25,9 @@ from marketplace.events.models import (
     Outcome,
     Participant,
 )
-from marketplace.events.services import require_organizer
+from marketplace.events.services import ROLE_LABELS, require_organizer
 from marketplace.notifications.services import notify
+from marketplace.organizations.kinds import KIND_LABELS
 from marketplace.organizations.models import Organization
 from marketplace.spreadsheet import csv_text
 from marketplace.timeutil import utcnow
@@ -70,6 +72,8 @@ def mark_meeting(session: Session, event: Event, user: User, meeting: Meeting, s
         raise Conflict(_("Meetings are marked on the event day."))
     if status not in ("held", "no_show", "planned") or meeting.slot_id is None:
         raise Conflict(_("Only a scheduled meeting can be marked held or missed."))
+    if status == "held" and meeting.low.checked_in_at is None and meeting.high.checked_in_at is None:
+        raise Conflict(_("Neither side has checked in: check one of them in before marking the meeting held."))
     meeting.status = status
     session.flush()
 
@@ -212,15 +216,33 @@ def numbers(session: Session, event: Event) -> Numbers:
     return out
 
 
+TOTAL_LABELS = {
+    "checked_in": _l("Checked in"), "deals": _l("Deals"), "deal_amount_cny": _l("Deal amount (CNY)"),
+    "financing_cny": _l("Financing granted (CNY)"), "rating": _l("Average rating"), "ratings": _l("Ratings given"),
+}
+
+
+def _figure_label(section: str, key: str) -> str:
+    """What a row of the numbers file counts, in the reader's language."""
+    table: dict[str, Any] = {"by_kind": KIND_LABELS, "by_role": ROLE_LABELS, "outcomes": RESULT_LABELS,
+                             "totals": TOTAL_LABELS}
+    kind = {"registrations": "participant", "requests": "request", "meetings": "meeting"}.get(section)
+    if kind:
+        return status_label(kind, key)
+    return str(table.get(section, {}).get(key, key))
+
+
 def numbers_csv(event: Event, figures: Numbers) -> str:
+    """The dashboard's numbers: machine-readable section and key, the value, and what the row
+    counts in the reader's language."""
     rows: list[list[Any]] = []
     for section in ("registrations", "by_kind", "by_role", "requests", "meetings", "outcomes"):
         for key, value in sorted(getattr(figures, section).items()):
-            rows.append([section, key, value])
+            rows.append([section, key, value, _figure_label(section, key)])
     for key in ("checked_in", "deals", "deal_amount_cny", "financing_cny", "rating", "ratings"):
         value = getattr(figures, key)
-        rows.append(["totals", key, "" if value is None else value])
-    return csv_text(["section", "key", "value"], rows)
+        rows.append(["totals", key, "" if value is None else value, _figure_label("totals", key)])
+    return csv_text(["section", "key", "value", _("What it counts")], rows)
 
 
 def participant_meetings(session: Session, participant: Participant) -> list[Meeting]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from marketplace.events.labels import status_label
 from marketplace.events.models import Event, Meeting, Participant
 from marketplace.spreadsheet import csv_text
 
@@ -54,6 +56,19 @@ def agenda_ics(event: Event, participant: Participant, meetings: Sequence[Meetin
     return calendar.to_ical()
 
 
+def _qr_drawing(text: str, size: float) -> Any:
+    """A QR code of ``text`` (the check-in code: a scanner at the door types it into the
+    check-in page)."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(text, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
 def agenda_pdf(event: Event, participant: Participant, meetings: Sequence[Meeting]) -> bytes:
     """A printable one-page agenda with the check-in code."""
     from reportlab.lib import colors
@@ -76,10 +91,14 @@ def agenda_pdf(event: Event, participant: Participant, meetings: Sequence[Meetin
     def para(text: str, style: ParagraphStyle = text_style) -> Paragraph:
         return Paragraph(text.replace("&", "&amp;").replace("<", "&lt;"), style)
 
-    story = [para(event.title, title_style),
-             para(f"{participant.delegate_name} · {participant.organization.name}"),
-             para(_("Check-in code: %(code)s", code=participant.code)),
-             para(event.venue or event.online_url or ""), Spacer(1, 6 * mm)]
+    days = sorted({_local(event, slot.starts_at).date().isoformat() for slot in event.slots})
+    header = Table([[[para(event.title, title_style),
+                      para(" · ".join(filter(None, [", ".join(days), event.venue or event.online_url or ""]))),
+                      para(f"{participant.delegate_name} · {participant.organization.name}"),
+                      para(_("Check-in code: %(code)s", code=participant.code))],
+                     _qr_drawing(participant.code, 32 * mm)]], colWidths=[138 * mm, 35 * mm])
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [header, Spacer(1, 6 * mm)]
     rows = [[para(_("Time")), para(_("Table")), para(_("Meeting with"))]]
     for meeting in meetings:
         slot = meeting.published_slot
@@ -102,8 +121,8 @@ def agenda_pdf(event: Event, participant: Participant, meetings: Sequence[Meetin
 
 def master_csv(event: Event, meetings: Sequence[Meeting]) -> str:
     """The schedule, one meeting per row (names neutralised against spreadsheet formulas)."""
-    header = ["meeting_id", "start", "end", "table", "participant_a", "organization_a", "participant_b",
-              "organization_b", "source", "status", "pinned"]
+    header = [_("Meeting"), _("Starts"), _("Ends"), _("Table"), _("Delegate A"), _("Organization A"), _("Delegate B"),
+              _("Organization B"), _("Arranged by"), _("Status"), _("Pinned")]
     rows = (
         [
             m.id,
@@ -111,7 +130,7 @@ def master_csv(event: Event, meetings: Sequence[Meeting]) -> str:
             _local(event, m.slot.ends_at).isoformat() if m.slot else "",
             event.table_name(m.table) if m.table else "",
             m.low.delegate_name, m.low.organization.name, m.high.delegate_name, m.high.organization.name,
-            m.source, m.status, "yes" if m.pinned else "",
+            status_label("source", m.source), status_label("meeting", m.status), _("Yes") if m.pinned else "",
         ]
         for m in meetings
     )

@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from marketplace.bounds import MAX_CNY, MAX_ID
+from marketplace.bounds import MAX_ID
 from marketplace.events import participation, services
 from marketplace.events.eventday import RESULT_LABELS
 from marketplace.events.models import Event, Participant
@@ -34,8 +34,10 @@ from marketplace.forms import (
     BoundedDecimalField,
     BoundedForm,
     CheckboxesField,
+    WanField,
     WholeNumberField,
     options,
+    wan_to_cny,
 )
 from marketplace.organizations.kinds import KIND_LABELS
 
@@ -177,7 +179,7 @@ class OutcomeForm(BoundedForm):
 
     result = SelectField(_l("Outcome"), validate_choice=False,
                          choices=lambda: options([("", _l("Choose…")), *RESULT_LABELS.items()]))
-    amount_cny = WholeNumberField(_l("Amount (yuan, deals)"), high=MAX_CNY, render_kw={"min": 0})
+    amount_wan = WanField(_l("Amount of the deal (10,000 CNY)"), render_kw={"min": 0, "step": "any"})
     rating = SelectField(_l("Rating"), validate_choice=False, choices=options([("", "–")] + [(str(n), str(n)) for n in range(1, 6)]))
     note = StringField(_l("Note"), render_kw={"maxlength": 500})
 
@@ -188,7 +190,7 @@ class OutcomeForm(BoundedForm):
         return self
 
     def service_data(self) -> dict[str, Any]:
-        return {"result": self.result.data or "", "amount_cny": self.amount_cny.data, "rating": self.rating.data or None,
+        return {"result": self.result.data or "", "amount_cny": wan_to_cny(self.amount_wan.data), "rating": self.rating.data or None,
                 "note": self.note.data or ""}
 
 
@@ -207,6 +209,7 @@ class VersionForm(BoundedForm):
 
 class PhaseForm(VersionForm):
     phase = StringField()
+    confirmed = BooleanField()  # closing before the event has ended
 
 
 class ScheduleRunForm(VersionForm):

@@ -77,7 +77,8 @@ def phase(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
     form = PhaseForm()
     target = form.phase.data or ""
-    return act_on(form, lambda f: services.set_phase(db.session, event, current_user, target, f.version.data),
+    return act_on(form, lambda f: services.set_phase(db.session, event, current_user, target, f.version.data,
+                                                     confirmed=f.confirmed.data),
                   _("The event is now in the phase “%(phase)s”.", phase=services.PHASE_LABELS.get(target, target)),
                   url_for("events.detail", event_id=event.id))
 
@@ -135,6 +136,9 @@ def run_schedule(event_id: int) -> ResponseReturnValue:
         flash(_("%(done)d of %(asked)d meetings scheduled; total priority %(value)s, proven upper bound %(bound)s "
                 "(gap %(gap).2f%%), %(seconds).1f s.", done=o.scheduled, asked=o.asked, value=f"{o.objective:g}",
                 bound=f"{o.upper_bound:g}", gap=100 * o.gap, seconds=o.seconds), "success")
+        if o.recommended:
+            flash(_("%(n)d recommended meetings added in free slots.",
+                    n=o.recommended), "info")
     return response
 
 

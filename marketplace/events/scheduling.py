@@ -36,7 +36,8 @@ class Outcome:
     upper_bound: float
     gap: float
     seconds: float
-    unscheduled: dict[int, str]  # meeting id -> reason code
+    unscheduled: dict[int, str]  # meeting id -> reason code (requested or set meetings; recommended pairs not placed are dropped)
+    recommended: int = 0  # recommended pairs placed (proposals; not counted in scheduled/asked)
 
 
 def _approved(session: Session, event: Event) -> dict[int, Participant]:
@@ -114,12 +115,17 @@ def run(session: Session, event: Event, user: User, version: Any, *, time_limit:
     errors = solver.validate_solution(problem, solution)
     if errors:  # never store a schedule that breaks a rule
         raise Conflict(_("The scheduler's answer broke a rule: %(why)s", why="; ".join(errors[:3])))
+    # The counts the organizer reads: meetings asked for (requests, the organizer's own) and how
+    # many of them found a place; recommended pairs are proposals, counted apart.
+    proposed = {key for key, meeting in by_key.items() if meeting.source == "recommended"}
+    placed = {a.meeting for a in solution.assignments}
+    left_out = {by_key[u.meeting].id: u.reason for u in solution.unscheduled if u.meeting not in proposed}
     _store(session, event, solution, by_key)
     event.schedule_objective, event.schedule_bound = solution.objective, solution.upper_bound
     event.scheduled_at = utcnow()
     session.flush()
-    return Outcome(len(solution.assignments), len(problem.meetings), solution.objective, solution.upper_bound,
-                   solution.gap, solution.seconds, {by_key[u.meeting].id: u.reason for u in solution.unscheduled})
+    return Outcome(len(placed - proposed), len(set(by_key) - proposed), solution.objective, solution.upper_bound,
+                   solution.gap, solution.seconds, left_out, recommended=len(placed & proposed))
 
 
 def _store(session: Session, event: Event, solution: solver.Solution, by_key: dict[str, Meeting]) -> None:

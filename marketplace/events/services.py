@@ -255,9 +255,17 @@ def save_event(session: Session, organization: Organization, user: User, data: M
 # --- phases ---------------------------------------------------------------------------------
 
 
-def set_phase(session: Session, event: Event, user: User, phase: str, version: Any) -> list[int]:
+def closes_early(event: Event, now: datetime | None = None) -> bool:
+    """Whether closing the event now would close it before its last meeting slot has ended."""
+    ends = max((s.ends_at for s in event.slots), default=None)
+    return ends is not None and (now or utcnow()) < ends
+
+
+def set_phase(session: Session, event: Event, user: User, phase: str, version: Any, *, confirmed: bool = False) -> list[int]:
     """Move the event to ``phase``; returns the ids of requests that expired (leaving the
-    request phase). Publishing is :func:`marketplace.events.scheduling.publish`."""
+    request phase). Publishing is :func:`marketplace.events.scheduling.publish`. The event day
+    cannot start before the event's first day; closing before the last slot has ended needs
+    ``confirmed`` (an event cancelled or ended early)."""
     require_organizer(event, user)
     check_version(event, version)
     if phase not in PHASES or phase not in TRANSITIONS[event.phase]:
@@ -265,6 +273,13 @@ def set_phase(session: Session, event: Event, user: User, phase: str, version: A
                          b=PHASE_LABELS.get(phase, phase)))
     if phase == "published":
         raise Conflict(_("Publish the schedule from the schedule page."))
+    if phase == "live" and event.slots:
+        zone = ZoneInfo(event.timezone)
+        first_day = min(s.starts_at for s in event.slots).astimezone(zone).date()
+        if utcnow().astimezone(zone).date() < first_day:
+            raise Conflict(_("The event day starts on %(day)s: check-in and outcomes open then.", day=first_day.isoformat()))
+    if phase == "closed" and closes_early(event) and not confirmed:
+        raise Conflict(_("The event has not ended yet. Confirm that it is closed early (cancelled or ended ahead of time)."))
     expired: list[int] = []
     if event.phase == "requests":
         expired = expire_requests(session, event)

@@ -27,7 +27,7 @@ from marketplace.events.blueprint import (
 from marketplace.events.forms import AnswerForm, MeetingRequestForm, OutcomeForm, RegistrationForm
 from marketplace.events.models import Event, Meeting, MeetingRequest, Participant
 from marketplace.extensions import db
-from marketplace.forms import attach_errors, options
+from marketplace.forms import attach_errors, cny_to_wan, options
 from marketplace.organizations.current import current_organization
 from marketplace.pages import act, act_on, attempt, submit
 from marketplace.redirects import local_target
@@ -231,7 +231,7 @@ def _agenda_page(event: Event, posted: OutcomeForm | None = None, posted_for: in
             forms[m.id] = posted.for_meeting(m.id)
             continue
         o = mine.get(m.id)
-        data = {"result": o.result, "amount_cny": o.amount_cny, "rating": str(o.rating or ""), "note": o.note} if o else {}
+        data = {"result": o.result, "amount_wan": cny_to_wan(o.amount_cny), "rating": str(o.rating or ""), "note": o.note} if o else {}
         forms[m.id] = OutcomeForm(formdata=None, data=data).for_meeting(m.id)
     return render_template("events/agenda.html", event=event, me=me, meetings=meetings, outcomes=mine,
                            reasons=reasons, forms=forms), status
@@ -270,7 +270,7 @@ def record_outcome(event_id: int, meeting_id: int) -> ResponseReturnValue:
         return _agenda_page(event, form, meeting.id, 422)
     done, errors = attempt(lambda: eventday.record_outcome(db.session, meeting, current_user, form.service_data()))
     if errors:
-        attach_errors(form, errors)
+        attach_errors(form, {("amount_wan" if name == "amount_cny" else name): messages for name, messages in errors.items()})
         return _agenda_page(event, form, meeting.id, 422)
     if done:
         flash(_("Thank you: the outcome is saved."), "success")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -256,8 +257,11 @@ def test_schedule_from_the_database_is_valid_and_published(app: Any, cast: dict[
     assert len(entries) == 2 and calendar["VERSION"] == "2.0" and calendar.get("PRODID")
     assert all(e["UID"] and e["DTSTAMP"] and e.decoded("DTSTART") < e.decoded("DTEND") for e in entries)
     assert exports.agenda_pdf(event, people["sme1"], agenda).startswith(b"%PDF")
-    csv_text = exports.master_csv(event, scheduling.master(db.session, event))
+    with force_locale("zh"):
+        csv_text = exports.master_csv(event, scheduling.master(db.session, event))
     assert csv_text.count("\n") == 5 and "佛山精密制造有限公司" in csv_text
+    assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("洽谈编号,开始时间")  # headers in the reader's language
+    assert ",参会者申请," in csv_text  # and labels, not keys such as "request"
     # Names a spreadsheet would run as formulas are written as text (CSV injection).
     people["sme1"].delegate_name = '=HYPERLINK("http://evil.example","点此")'
     people["sme1"].organization.name = "@SUM(1+1)"
@@ -318,7 +322,12 @@ def test_organizer_pins_and_exclusions(app: Any, cast: dict[str, Any]) -> None:
         asks.organizer_meeting(db.session, event, cast["sme1"], people["sme1"].id, people["bank2"].id)
 
 
-def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any]) -> None:
+def on_the_day(monkeypatch: pytest.MonkeyPatch, event: Event) -> None:
+    """The clock of the event services at the event's first slot (the event day may start)."""
+    monkeypatch.setattr(services, "utcnow", lambda: min(s.starts_at for s in event.slots))
+
+
+def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     event, people = scheduled_event(cast)
     scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
     scheduling.publish(db.session, event, cast["organizer"], event.version)
@@ -329,6 +338,7 @@ def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any])
     assert people["sme1"].checked_in_at is not None
     with pytest.raises(PermissionDenied):
         eventday.check_in(db.session, event, cast["sme1"], people["sme2"].code)
+    on_the_day(monkeypatch, event)
     services.set_phase(db.session, event, cast["organizer"], "live", event.version)
     meeting = asks.meeting_between(db.session, event, people["sme1"], people["bank1"])
     with pytest.raises(PermissionDenied):
@@ -339,6 +349,8 @@ def test_event_day_check_in_outcomes_and_numbers(app: Any, cast: dict[str, Any])
     eventday.record_outcome(db.session, meeting, cast["sme1"], {"result": "financing_granted", "amount_cny": "3000000", "rating": "5"})
     eventday.record_outcome(db.session, meeting, cast["bank1"], {"result": "financing_granted", "amount_cny": "3000000", "rating": "4"})
     missed = asks.meeting_between(db.session, event, people["sme2"], people["bank2"])
+    with pytest.raises(Conflict, match="checked in"):  # nobody of this pair came
+        eventday.mark_meeting(db.session, event, cast["organizer"], missed, "held")
     eventday.mark_meeting(db.session, event, cast["organizer"], missed, "no_show")
     figures = eventday.numbers(db.session, event)
     assert figures.deals == 1 and figures.financing_cny == 3_000_000  # both sides reported one deal
@@ -388,10 +400,11 @@ def test_an_event_exports_as_files_that_check_out_and_solve(app: Any, cast: dict
     assert runner.invoke(args=["events", "export", "999", "--problem", str(problem_file)]).exit_code == 1
 
 
-def test_a_late_meeting_on_the_day_reaches_both_agendas(app: Any, cast: dict[str, Any]) -> None:
+def test_a_late_meeting_on_the_day_reaches_both_agendas(app: Any, cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     event, people = scheduled_event(cast, max_meetings=3)
     scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
     scheduling.publish(db.session, event, cast["organizer"], event.version)
+    on_the_day(monkeypatch, event)
     services.set_phase(db.session, event, cast["organizer"], "live", event.version)
     # sme1 and sme2 (both seekers) meet in a slot where both are free, at a free table.
     busy = {(s.participant_id, s.slot_id) for s in db.session.scalars(select(MeetingSeat))}
@@ -505,3 +518,19 @@ def test_two_organizers_booking_one_person_at_once_get_one_booking(app: Any, cas
     seats = db.session.scalars(select(MeetingSeat).where(MeetingSeat.slot_id == slot_id,
                                                          MeetingSeat.participant_id == people["sme1"].id)).all()
     assert len(seats) == 1
+
+
+def test_the_agenda_pdf_carries_the_date_and_a_qr_code_of_the_check_in_code(app: Any, cast: dict[str, Any]) -> None:
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    event, people = scheduled_event(cast)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    me = people["sme1"]
+    pdf = exports.agenda_pdf(event, me, scheduling.agenda(db.session, me))
+    assert pdf.startswith(b"%PDF")
+    drawing = exports._qr_drawing(me.code, 100)
+    widget = next(item for item in drawing.contents if isinstance(item, QrCodeWidget))
+    assert widget.value == me.code
+    # What a scanner types at the door is the code itself: check-in takes it as typed.
+    assert eventday.check_in(db.session, event, cast["organizer"], f" {me.code.lower()}\n").id == me.id

@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from marketplace.events import services
 from marketplace.events.models import Event, MeetingRequest, Participant
 from marketplace.extensions import db
 
@@ -50,7 +51,7 @@ def version(event_id: int) -> int:
     return event.version
 
 
-def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, Any]) -> None:
+def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     as_user(client, auth, "org@example.cn")
     bad = client.post("/events/new", data={**FORM, "tables": "0", "end": "08:00"})
     page = bad.get_data(as_text=True)
@@ -117,7 +118,7 @@ def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, 
     ics = client.get(f"/events/{event_id}/agenda.ics")
     assert ics.mimetype == "text/calendar" and len(Calendar.from_ical(ics.data).walk("VEVENT")) == 2
     assert client.get(f"/events/{event_id}/agenda.pdf").data.startswith(b"%PDF")
-    assert "Notifications" in agenda and "badge text-bg-danger" in agenda  # unread notices in the bar
+    assert "Notifications" in agenda and "text-bg-danger" in agenda  # unread notices in the bar
     assert "发布" in ok(client.get("/notifications"))  # written in the user's own language (Chinese by default)
     as_user(client, auth, "org@example.cn")
     checked = client.post(f"/events/{event_id}/checkin", data={"code": code}, follow_redirects=True)
@@ -126,11 +127,20 @@ def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, 
     assert "was already checked in at" in again.get_data(as_text=True)
     unknown = client.post(f"/events/{event_id}/checkin", data={"code": "ZZZZ9999"}, follow_redirects=True)
     assert unknown.status_code == 200 and "No participant of this event has the code ZZZZ9999." in unknown.get_data(as_text=True)
+    too_early = client.post(f"/events/{event_id}/phase", data={"phase": "live", "version": version(event_id)}, follow_redirects=True)
+    assert "The event day starts on 2030-06-10" in too_early.get_data(as_text=True)
+    event = db.session.get(Event, event_id)
+    first = min(s.starts_at for s in event.slots)
+    db.session.rollback()  # end the test's read before the app writes
+    monkeypatch.setattr(services, "utcnow", lambda: first)  # the morning of the event
     ok(client.post(f"/events/{event_id}/phase", data={"phase": "live", "version": version(event_id)}))
+    early = client.post(f"/events/{event_id}/phase", data={"phase": "closed", "version": version(event_id)}, follow_redirects=True)
+    assert "has not ended yet" in early.get_data(as_text=True) and version(event_id) and db.session.get(Event, event_id).phase == "live"
+    db.session.rollback()
     as_user(client, auth, "sme1@example.cn")
     meeting_id = int(re.search(r'id="meeting-(\d+)"', ok(client.get(f"/events/{event_id}/agenda"))).group(1))
     ok(client.post(f"/events/{event_id}/meetings/{meeting_id}/outcome",
-                   data={"result": "financing_granted", "amount_cny": "2000000", "rating": "5", "note": "已授信"}))
+                   data={"result": "financing_granted", "amount_wan": "200", "rating": "5", "note": "已授信"}))
     as_user(client, auth, "org@example.cn")
     dashboard = ok(client.get(f"/events/{event_id}/dashboard"))
     assert "Deals" in dashboard and ">1<" in dashboard.replace(" ", "")
