@@ -61,6 +61,11 @@ def money(value: int | None) -> str:
     return amount_text(value, locale_code())
 
 
+def parens(text: Any) -> str:
+    """A remark in brackets as the reader's language writes it: 「（需求方）」, " (seeker)"."""
+    return f"（{text}）" if locale_code() == "zh" else f" ({text})"
+
+
 def wan_value(value: int | None) -> str:
     """Whole CNY as the number a 万元 input shows (no separators): 5000000 → "500"."""
     return "" if value is None else wan_number(value).replace(",", "")
@@ -92,6 +97,7 @@ def register(app: Flask) -> None:
         money=money,
         price=price,
         wan_value=wan_value,
+        parens=parens,
         category_label=category_label,
     )
     app.jinja_env.globals.update(

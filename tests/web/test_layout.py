@@ -337,3 +337,12 @@ def test_tom_select_is_vendored_and_served(client: Any) -> None:
         response.close()
     assert html.index("tom-select.complete.min.js") < html.index("/static/app.js")  # app.js finds TomSelect
     assert "cdn" not in re.sub(r"<!--.*?-->", "", html).lower()
+
+
+def test_remarks_in_brackets_follow_the_language(client: Any, auth: Any, make_user: Any) -> None:
+    user = make_user(kind="sme")
+    auth.login(user.email)
+    chinese = client.get("/account").get_data(as_text=True)
+    assert re.search(r"（[^（）<]+）</li>", chinese) and not re.search(r"\s\([^()<]+\)</li>", chinese)
+    client.get("/lang/en")
+    assert re.search(r" \([^()<]+\)</li>", client.get("/account").get_data(as_text=True))
