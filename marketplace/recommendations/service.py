@@ -175,18 +175,21 @@ def listings_for_organization(session: Session, organization: Organization, *, l
 
 
 def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as_of: date | None = None) -> list[Recommendation]:
-    """Published needs this listing can serve, best first."""
+    """Published needs of the listing's category that it can serve, best first."""
     day = _today(as_of)
     facts = listing_profile(listing).facts
     if not facts.offered or (facts.until is not None and facts.until < day):
         return []  # a listing that is not on offer has no leads
-    matches = get_store().leads(session, listing.id, limit + 5, day)
+    matches = get_store().leads(session, listing.id, 3 * limit + 10, day)
     rows = _load(session, Need, [m.id for m in matches])
     vocab = vocabulary()
     items = []
     for match in matches:
         need = rows.get(match.id)
-        if need is None or need.organization_id == listing.organization_id or not is_on_offer(need, day):
+        # A lead asks for what the listing offers: a need of another category is not one, however
+        # close its words (a loan is no lead for a need of MES software).
+        if (need is None or need.organization_id == listing.organization_id or need.category != listing.category
+                or not is_on_offer(need, day)):
             continue
         seeker = seeker_of(need.organization, region=need.region, amount=need.amount_cny, as_of=day)
         if violated_rules(facts, seeker, vocab):

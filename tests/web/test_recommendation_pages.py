@@ -274,3 +274,14 @@ def test_other_kinds_of_service_get_their_own_heading(client, auth, make_user, m
     ranked, _sep, others = page.partition('id="other-kinds"')
     assert "设备更新贷款" in ranked.split('id="recommendations"', 1)[1] and "设备更新改造培训" not in ranked.split('id="recommendations"', 1)[1]
     assert "设备更新改造培训" in others and 'id="few-of-kind"' in page
+
+
+def test_leads_are_needs_of_the_kind_the_listing_offers(app, make_user, make_posting):
+    from marketplace.recommendations import service as recommendations
+
+    bank, sme = make_user(kind="bank"), make_user(kind="sme")
+    loan = make_posting(bank, category="financing", subcategory="loan", title="数字化改造贷款", description="数字化 改造 MES 系统 贷款")
+    money = make_posting(sme, "need", category="financing", title="数字化改造资金", description="数字化 改造 MES 系统 资金")
+    software = make_posting(sme, "need", category="service", subcategory="it", title="MES 系统实施", description="数字化 改造 MES 系统")
+    leads = {r.item.id for r in recommendations.leads_for_listing(db.session, loan, limit=10)}
+    assert money.id in leads and software.id not in leads
