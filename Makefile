@@ -38,6 +38,8 @@ extract-messages: $(STAMP)
 run: install
 	$(VENV)/bin/marketplace db upgrade
 	$(VENV)/bin/marketplace demo load
+	@echo "Embedding the demo's postings for the matcher and search (once; about a minute the first time)"
+	$(VENV)/bin/marketplace matching rebuild
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
 	SEARCH_WARM_UP=1 $(VENV)/bin/marketplace run --host 127.0.0.1 --port 5000
 
