@@ -19,7 +19,7 @@ from listings.categories import CATEGORIES, SIZE_CLASS_KEYS, SUBCATEGORY_LABELS
 from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
 from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_decimal, parse_int
-from marketplace.money import WAN, wan_number
+from marketplace.forms import MAX_WAN, cny_to_wan, wan_to_cny
 from marketplace.organizations.models import Organization
 from marketplace.reference import PROVINCE, SECTION_DIVISIONS, is_industry, is_region
 from matching.coverage import industry_keys, region_keys, size_keys
@@ -71,7 +71,7 @@ class Filters:
                 return None
             try:
                 if name in in_wan:
-                    return int(parse_decimal(raw, high=MAX_CNY // WAN, places=4) * WAN)
+                    return wan_to_cny(parse_decimal(raw, high=MAX_WAN, places=4))
                 return parse_int(raw, low=low, high=high)
             except OutOfBounds:
                 f.ignored.append(name)
@@ -118,7 +118,7 @@ class Filters:
             if value in (None, "", False) or (key in ("sort", "page", "per_page") and value == getattr(defaults, key)):
                 continue
             if key in self.in_wan:
-                value = wan_number(value).replace(",", "")
+                value = str(cny_to_wan(value))
             args[key] = "1" if value is True else (value.isoformat() if isinstance(value, date) else value)
         return args
 

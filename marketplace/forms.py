@@ -33,8 +33,10 @@ from marketplace.bounds import (
     parse_int,
     text_problem,
 )
+from marketplace.money import (
+    WAN,  # 1 万元 = 10,000 CNY: forms ask in 万元, the database keeps whole CNY
+)
 
-WAN = 10_000  # 1 万元 = 10,000 CNY; forms ask in 万元, the database keeps whole CNY
 MAX_WAN = MAX_CNY // WAN
 
 

@@ -15,7 +15,8 @@ from listings.categories import (
     price_text,
     subcategory_label,
 )
-from marketplace.money import amount_text, wan_number
+from marketplace.forms import cny_to_wan
+from marketplace.money import amount_text
 from marketplace.organizations.current import current_organization, current_role
 from marketplace.organizations.kinds import KIND_LABELS, MEMBER_ROLE_LABELS, VERIFICATION_LABELS
 from marketplace.reference import (
@@ -68,7 +69,7 @@ def parens(text: Any) -> str:
 
 def wan_value(value: int | None) -> str:
     """Whole CNY as the number a 万元 input shows (no separators): 5000000 → "500"."""
-    return "" if value is None else wan_number(value).replace(",", "")
+    return "" if value is None else str(cny_to_wan(value))
 
 
 def price(posting: Any) -> str:

@@ -24,7 +24,7 @@ def _money(value: int | None, locale: str) -> str:
     return amount_text(value, locale)
 
 
-def _region(code: str, locale: str) -> str:
+def region_name(code: str, locale: str) -> str:
     return get_region(code).name(locale) if is_region(code) else code
 
 
@@ -112,7 +112,7 @@ def sentence(reason: Reason, locale: str, reader: str = "seeker") -> str:
         amount, low, high = (_money(p[k], locale) for k in ("amount", "min", "max"))
         return f"金额 {amount}在 {low}–{high}范围内" if zh else f"The amount {amount} is within {low}–{high}"
     if code == "same_city":
-        name = _region(p["region"], locale)
+        name = region_name(p["region"], locale)
         return f"同城：{name}" if zh else f"Same city: {name}"
     if code == "province_wide":
         return "全省可办理" if zh else "Available across Guangdong"

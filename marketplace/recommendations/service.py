@@ -21,9 +21,8 @@ from listings.models import Listing, Need
 from marketplace.money import amount_text
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.profiles import listing_profile, need_text, seeker_of, vocabulary
-from marketplace.recommendations.reasons import as_data, rule_sentence
+from marketplace.recommendations.reasons import as_data, region_name, rule_sentence
 from marketplace.recommendations.store import MatchingStore
-from marketplace.reference import get_region, is_region
 from matching import Match, Query, violated_rules
 
 EXTENSION = "matching_store"
@@ -71,7 +70,7 @@ class Excluded:
             day = listing.available_until.isoformat()
             return f"已于 {day} 截止" if zh else f"Closed on {day}"
         if rule == "region" and listing.regions:
-            names = [get_region(code).name(locale) for code in listing.regions[:4] if is_region(code)]
+            names = [region_name(code, locale) for code in listing.regions[:4]]
             more = "等" if zh and len(listing.regions) > 4 else ("…" if len(listing.regions) > 4 else "")
             served = ("、" if zh else ", ").join(names) + more
             return f"不在服务地区内（服务：{served}）" if zh else f"Your region is not served (serves {served})"

@@ -21,6 +21,7 @@ from listings.categories import (
     CATEGORY_LABELS,
     SIZE_CLASS_KEYS,
     SUBCATEGORY_LABELS,
+    price_text,
     subcategory_label,
 )
 from listings.lifecycle import is_on_offer
@@ -287,7 +288,7 @@ def describe_search(query: Mapping[str, Any], locale: str) -> str:
         if name == "amount":
             shown = [amount_text(int(v), locale) for v in values if str(v).isdigit()]
         elif name == "max_price":
-            shown = [f"≤ {int(v):,} " + ("元" if locale == "zh" else "CNY") for v in values if str(v).isdigit()]
+            shown = ["≤ " + price_text(int(v), None, None) for v in values if str(v).isdigit()]
         elif name in ("starts_after", "starts_before"):
             shown = [f"{argument_label(name)} {v}" for v in values]
         else:
