@@ -90,6 +90,7 @@ REASON_LABELS = {
     asks.CALLED_OFF: _l("The organizer called this meeting off."),
     asks.NOT_ALLOWED: _l("The organizer did not allow this meeting."),
     asks.LEFT: _l("The participant left the event."),
+    asks.BY_DEFAULT: _l("Not answered before requests closed: accepted, as the event's rules say."),
 }
 
 

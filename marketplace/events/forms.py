@@ -79,7 +79,7 @@ class EventForm(BoundedForm):
     max_requests = WholeNumberField(_l("Requests each may send"), default=10, render_kw={"min": 1})
     max_meetings = WholeNumberField(_l("Meetings each may hold"), default=8, render_kw={"min": 1})
     fill_recommended = BooleanField(_l("Fill empty slots with recommended pairs"))
-    include_unanswered = BooleanField(_l("Also schedule requests nobody answered (at lower priority)"))
+    include_unanswered = BooleanField(_l("Requests still unanswered when requests close count as accepted (scheduled at lower priority)"))
 
     MOMENTS = ("registration_opens_at", "registration_closes_at", "requests_close_at")
     PLAN = ("days", "start", "end", "meeting_minutes", "gap_minutes", "breaks")

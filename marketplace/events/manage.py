@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from marketplace.events import eventday, exports, participation, scheduling, services
+from marketplace.events import eventday, exports, participation, proposals, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.blueprint import bp, download, event_row, event_time, load_event
 from marketplace.events.forms import (
@@ -115,7 +115,7 @@ def schedule(event_id: int) -> ResponseReturnValue:
             by_person.setdefault(pid, []).append(m)
     return render_template("events/schedule.html", event=event, grid=grid, placed=placed, people=people, by_person=by_person,
                            unplaced=scheduling.unplaced(db.session, event), view=request.args.get("view", "grid"),
-                           exclusions=exclusions)
+                           exclusions=exclusions, waiting=proposals.waiting(db.session, event))
 
 
 @bp.post("/<int:event_id>/schedule/run")
@@ -137,8 +137,8 @@ def run_schedule(event_id: int) -> ResponseReturnValue:
                 "(gap %(gap).2f%%), %(seconds).1f s.", done=o.scheduled, asked=o.asked, value=f"{o.objective:g}",
                 bound=f"{o.upper_bound:g}", gap=100 * o.gap, seconds=o.seconds), "success")
         if o.recommended:
-            flash(_("%(n)d recommended meetings added in free slots.",
-                    n=o.recommended), "info")
+            flash(_("%(n)d recommended meetings proposed in free slots: the participants accept or decline them "
+                    "before you publish; publishing leaves out those not accepted by both.", n=o.recommended), "info")
     return response
 
 
@@ -146,8 +146,12 @@ def run_schedule(event_id: int) -> ResponseReturnValue:
 @login_required
 def publish(event_id: int) -> ResponseReturnValue:
     event = organizer_event(event_id)
-    return act_on(VersionForm(), lambda f: scheduling.publish(db.session, event, current_user, f.version.data),
-                  _("The schedule is published and the participants are told."), url_for("events.schedule", event_id=event.id))
+    left_out = proposals.waiting(db.session, event)
+    response = act_on(VersionForm(), lambda f: scheduling.publish(db.session, event, current_user, f.version.data),
+                      _("The schedule is published and the participants are told."), url_for("events.schedule", event_id=event.id))
+    if left_out and event.phase == "published":
+        flash(_("%(n)d proposed meetings not accepted by both sides were left out.", n=left_out), "info")
+    return response
 
 
 @bp.get("/<int:event_id>/schedule.csv")

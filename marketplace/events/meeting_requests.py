@@ -2,9 +2,11 @@
 that must not meet.
 
 A request answered "yes" (or two participants asking each other) becomes a :class:`Meeting`
-without a place; the scheduler places it. Priorities for the scheduler: mutual requests 4,
-accepted requests and the organizer's meetings 3, requests never answered 2 (only when the
-organizer includes them), recommended pairs 1.
+without a place; the scheduler places it. When the request phase ends, requests nobody answered
+expire, or, when the organizer set the event so, count as accepted. Priorities for the
+scheduler: mutual requests 4, accepted requests, accepted proposals and the organizer's
+meetings 3, requests accepted by default 2, proposals (recommended pairs, see
+:mod:`marketplace.events.proposals`) 1.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ LIVE_MEETINGS = ("planned", "held", "no_show")
 CALLED_OFF = "@organizer-called-off"
 NOT_ALLOWED = "@organizer-not-allowed"
 LEFT = "@participant-left"
+BY_DEFAULT = "@accepted-by-default"
 
 
 def pair(a: int, b: int) -> tuple[int, int]:
@@ -59,9 +62,11 @@ def meeting_between(session: Session, event: Event, a: Participant, b: Participa
 
 
 def meeting_count(session: Session, participant: Participant) -> int:
+    """The participant's agreed meetings (a proposal not yet accepted by both sides is not one)."""
     return int(session.scalar(select(func.count()).select_from(Meeting).where(
         or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
-        Meeting.status.in_(LIVE_MEETINGS))) or 0)
+        Meeting.status.in_(LIVE_MEETINGS),
+        ~((Meeting.source == "recommended") & ~((Meeting.low_answer == "accepted") & (Meeting.high_answer == "accepted"))))) or 0)
 
 
 def meeting_cap(participant: Participant) -> int:
@@ -232,6 +237,41 @@ def cancel_meeting(session: Session, meeting: Meeting) -> None:
                link=f"/events/{event.id}/agenda")
 
 
+def close_requests(session: Session, event: Event) -> list[int]:
+    """The request phase ends: requests nobody answered expire, or, when the organizer set the
+    event so (``include_unanswered``), count as accepted while both sides have room for one
+    more meeting (those that do not fit expire). Returns the ids of the expired requests."""
+    expired: list[int] = []
+    accepted: dict[int, list[MeetingRequest]] = {}
+    now = utcnow()
+    for request in session.scalars(select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id, MeetingRequest.status == "pending").order_by(MeetingRequest.id)):
+        request.answered_at = now
+        sender, recipient = request.sender, request.recipient
+        fits = (event.include_unanswered and sender.status == recipient.status == "approved"
+                and not excluded(session, event, sender, recipient) and meeting_between(session, event, sender, recipient) is None
+                and all(meeting_count(session, p) < meeting_cap(p) for p in (sender, recipient)))
+        if not fits:
+            request.status = "expired"
+            expired.append(request.id)
+            continue
+        request.status, request.reason = "accepted", BY_DEFAULT
+        _new_meeting(session, event, sender, recipient, source="request", priority=PRIORITY_UNANSWERED, request=request)
+        session.flush()
+        for person in (sender, recipient):
+            accepted.setdefault(person.id, []).append(request)
+    title = event.title
+    for pid, rows in accepted.items():
+        person = session.get(Participant, pid)
+        assert person is not None
+        names = "、".join(sorted({r.other_side(pid).organization.name for r in rows}))
+        notify(session, [person.user], lambda names=names: _(
+            "Requests still unanswered when requests closed at %(event)s count as accepted, as the event's rules say: "
+            "meetings with %(names)s will be scheduled.", event=title, names=names), link=f"/events/{event.id}/requests")
+    session.flush()
+    return expired
+
+
 # --- the organizer's hand -------------------------------------------------------------------
 
 
@@ -286,8 +326,11 @@ def organizer_meeting(session: Session, event: Event, user: User, a_id: int, b_i
     meeting = meeting_between(session, event, a, b)
     if meeting is None:
         meeting = _new_meeting(session, event, a, b, source="organizer", priority=PRIORITY_ORGANIZER)
-    elif meeting.status == "cancelled":
-        meeting.status = "planned"
+    else:
+        if meeting.status == "cancelled":
+            meeting.status = "planned"
+        if meeting.source == "recommended":  # the organizer's own decision now, no longer a proposal
+            meeting.source, meeting.priority = "organizer", PRIORITY_ORGANIZER
     if table is not None and slot_id is None:
         raise ValidationFailed(_("Please correct the marked fields."), fields={"slot_id": [_("Choose the slot for that table.")]})
     if slot_id is not None and table is None:

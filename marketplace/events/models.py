@@ -45,6 +45,7 @@ PARTICIPANT_STATUSES = ("pending", "approved", "declined", "cancelled")
 REQUEST_STATUSES = ("pending", "accepted", "declined", "withdrawn", "expired")
 MEETING_SOURCES = ("request", "organizer", "recommended")
 MEETING_STATUSES = ("planned", "held", "no_show", "cancelled")
+PROPOSAL_ANSWERS = ("", "accepted", "declined")  # a side's answer to a recommended meeting ("" = none yet)
 RESULTS = ("no_contact", "follow_up", "negotiation", "financing_granted", "contract_signed", "licence")
 DEAL_RESULTS = ("financing_granted", "contract_signed", "licence")
 
@@ -205,6 +206,9 @@ class MeetingRequest(db.Model):  # type: ignore[name-defined,misc]
     sender: Mapped[Participant] = relationship(foreign_keys=[sender_id])
     recipient: Mapped[Participant] = relationship(foreign_keys=[recipient_id])
 
+    def other_side(self, participant_id: int) -> Participant:
+        return self.recipient if participant_id == self.sender_id else self.sender
+
 
 class Exclusion(db.Model):  # type: ignore[name-defined,misc]
     """A pair the organizer says must not meet (competitors, a conflict of interest)."""
@@ -233,6 +237,8 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(f"source IN {_in(MEETING_SOURCES)}", name="source"),
         CheckConstraint(f"status IN {_in(MEETING_STATUSES)}", name="status"),
         CheckConstraint("(slot_id IS NULL) = (\"table\" IS NULL)", name="place_complete"),
+        CheckConstraint(f"low_answer IN {_in(PROPOSAL_ANSWERS)}", name="low_answer"),
+        CheckConstraint(f"high_answer IN {_in(PROPOSAL_ANSWERS)}", name="high_answer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,6 +256,9 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(10), default="planned")
     unscheduled_reason: Mapped[str] = mapped_column(String(300), default="")
     reason_text: Mapped[str] = mapped_column(String(500), default="")
+    # A recommended meeting is a proposal until both sides accept it (see events.proposals).
+    low_answer: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    high_answer: Mapped[str] = mapped_column(String(10), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     low: Mapped[Participant] = relationship(foreign_keys=[low_id])
@@ -259,6 +268,19 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
 
     def other(self, participant_id: int) -> Participant:
         return self.high if participant_id == self.low_id else self.low
+
+    @property
+    def agreed(self) -> bool:
+        """Both sides accepted (what a recommended meeting needs to be on the agenda)."""
+        return self.low_answer == self.high_answer == "accepted"
+
+    @property
+    def proposal(self) -> bool:
+        """A meeting the platform recommended that both sides have not yet accepted."""
+        return self.source == "recommended" and not self.agreed
+
+    def answer_of(self, participant_id: int) -> str:
+        return self.low_answer if participant_id == self.low_id else self.high_answer
 
 
 class MeetingSeat(db.Model):  # type: ignore[name-defined,misc]

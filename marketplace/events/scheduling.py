@@ -13,13 +13,9 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict
-from marketplace.events.meeting_requests import (
-    PRIORITY_RECOMMENDED,
-    PRIORITY_UNANSWERED,
-    meeting_cap,
-    pair,
-)
-from marketplace.events.models import Event, Meeting, MeetingRequest, MeetingSeat, Participant
+from marketplace.events import proposals
+from marketplace.events.meeting_requests import PRIORITY_RECOMMENDED, meeting_cap
+from marketplace.events.models import Event, Meeting, MeetingSeat, Participant
 from marketplace.events.services import check_version, require_organizer
 from marketplace.notifications.services import notify
 from marketplace.timeutil import utcnow
@@ -36,8 +32,8 @@ class Outcome:
     upper_bound: float
     gap: float
     seconds: float
-    unscheduled: dict[int, str]  # meeting id -> reason code (requested or set meetings; recommended pairs not placed are dropped)
-    recommended: int = 0  # recommended pairs placed (proposals; not counted in scheduled/asked)
+    unscheduled: dict[int, str]  # meeting id -> reason code (agreed meetings; proposals not placed are dropped)
+    recommended: int = 0  # proposals placed (recommended pairs not yet accepted by both; not in scheduled/asked)
 
 
 def _approved(session: Session, event: Event) -> dict[int, Participant]:
@@ -45,26 +41,15 @@ def _approved(session: Session, event: Event) -> dict[int, Participant]:
         Participant.event_id == event.id, Participant.status == "approved"))}
 
 
-def _add_unanswered(session: Session, event: Event) -> None:
-    """Requests nobody answered become meetings of lower priority (when the organizer wants)."""
-    for request in session.scalars(select(MeetingRequest).where(
-            MeetingRequest.event_id == event.id, MeetingRequest.status.in_(("pending", "expired")))):
-        low, high = pair(request.sender_id, request.recipient_id)
-        if session.scalar(select(Meeting.id).where(Meeting.event_id == event.id, Meeting.low_id == low,
-                                                   Meeting.high_id == high)) is None:
-            session.add(Meeting(event_id=event.id, low_id=low, high_id=high, source="request",
-                                priority=PRIORITY_UNANSWERED, request_id=request.id))
-    session.flush()
-
-
-def _add_recommended(session: Session, event: Event) -> None:
+def _add_recommended(session: Session, event: Event) -> list[Meeting]:
     from marketplace.events.matchmaking import recommended_pairs
 
     existing = {(m.low_id, m.high_id) for m in session.scalars(select(Meeting).where(Meeting.event_id == event.id))}
-    for low, high, _score in recommended_pairs(session, event):
-        if (low, high) not in existing:
-            session.add(Meeting(event_id=event.id, low_id=low, high_id=high, source="recommended", priority=PRIORITY_RECOMMENDED))
+    added = [Meeting(event_id=event.id, low_id=low, high_id=high, source="recommended", priority=PRIORITY_RECOMMENDED)
+             for low, high, _score in recommended_pairs(session, event) if (low, high) not in existing]
+    session.add_all(added)
     session.flush()
+    return added
 
 
 def problem_of(session: Session, event: Event) -> tuple[solver.Problem, dict[str, Meeting]]:
@@ -98,15 +83,18 @@ def run(session: Session, event: Event, user: User, version: Any, *, time_limit:
         raise Conflict(_("Move the event to the scheduling phase first."))
     if not event.slots:
         raise Conflict(_("The event has no time slots."))
-    # Recommended pairs are proposals: last run's unplaced ones go, this run's are fresh.
-    # (Called-off ones stay, cancelled: they keep the pair from being proposed again.)
-    session.execute(delete(Meeting).where(Meeting.event_id == event.id, Meeting.source == "recommended",
-                                          Meeting.status == "planned", Meeting.published_slot_id.is_(None),
-                                          Meeting.pinned.is_(False)))
-    if event.include_unanswered:
-        _add_unanswered(session, event)
-    if event.fill_recommended:
-        _add_recommended(session, event)
+    # Proposals nobody has answered are made afresh on each run (answered ones stay: an
+    # acceptance is kept, a "no" stays cancelled so the pair is never proposed again).
+    before = {(m.low_id, m.high_id) for m in session.scalars(select(Meeting).where(
+        Meeting.event_id == event.id, Meeting.status == "planned", proposals.unanswered()))}
+    session.execute(delete(MeetingSeat).where(MeetingSeat.meeting_id.in_(select(Meeting.id).where(
+        Meeting.event_id == event.id, Meeting.status == "planned", Meeting.published_slot_id.is_(None),
+        Meeting.pinned.is_(False), proposals.unanswered()))))
+    session.execute(delete(Meeting).where(Meeting.event_id == event.id, Meeting.status == "planned",
+                                          Meeting.published_slot_id.is_(None), Meeting.pinned.is_(False),
+                                          proposals.unanswered()))
+    session.expire_all()
+    added = _add_recommended(session, event) if event.fill_recommended else []
     problem, by_key = problem_of(session, event)
     try:
         solution = solver.solve(problem, time_limit=time_limit, keep_published=keep_published)
@@ -115,15 +103,17 @@ def run(session: Session, event: Event, user: User, version: Any, *, time_limit:
     errors = solver.validate_solution(problem, solution)
     if errors:  # never store a schedule that breaks a rule
         raise Conflict(_("The scheduler's answer broke a rule: %(why)s", why="; ".join(errors[:3])))
-    # The counts the organizer reads: meetings asked for (requests, the organizer's own) and how
-    # many of them found a place; recommended pairs are proposals, counted apart.
-    proposed = {key for key, meeting in by_key.items() if meeting.source == "recommended"}
+    # The counts the organizer reads: agreed meetings (requests, the organizer's own, accepted
+    # proposals) and how many of them found a place; proposals are counted apart.
+    proposed = {key for key, meeting in by_key.items() if meeting.proposal}
     placed = {a.meeting for a in solution.assignments}
     left_out = {by_key[u.meeting].id: u.reason for u in solution.unscheduled if u.meeting not in proposed}
+    fresh = [m for m in added if f"m{m.id}" in placed and (m.low_id, m.high_id) not in before]
     _store(session, event, solution, by_key)
     event.schedule_objective, event.schedule_bound = solution.objective, solution.upper_bound
     event.scheduled_at = utcnow()
     session.flush()
+    proposals.announce(session, event, fresh)
     return Outcome(len(placed - proposed), len(set(by_key) - proposed), solution.objective, solution.upper_bound,
                    solution.gap, solution.seconds, left_out, recommended=len(placed & proposed))
 
@@ -143,8 +133,8 @@ def _store(session: Session, event: Event, solution: solver.Solution, by_key: di
                          for p in (meeting.low_id, meeting.high_id)])
     for u in solution.unscheduled:
         meeting = by_key[u.meeting]
-        if meeting.source == "recommended" and meeting.published_slot_id is None:
-            session.delete(meeting)
+        if meeting.proposal and meeting.published_slot_id is None and not (meeting.low_answer or meeting.high_answer):
+            session.delete(meeting)  # an unanswered proposal without a place is no proposal
         else:
             meeting.unscheduled_reason, meeting.reason_text = u.reason, u.message[:500]
     session.flush()
@@ -158,6 +148,7 @@ def publish(session: Session, event: Event, user: User, version: Any) -> list[in
     if event.phase != "scheduling" or event.scheduled_at is None:
         raise Conflict(_("Make a schedule before publishing it."))
     first = event.published_at is None
+    proposals.drop_unagreed(session, event)  # only meetings both sides want reach the agendas
     changed: list[Meeting] = []
     for meeting in session.scalars(select(Meeting).where(Meeting.event_id == event.id)):
         if meeting.status == "cancelled":

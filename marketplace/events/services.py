@@ -27,7 +27,6 @@ from marketplace.events.models import (
     Event,
     EventSlot,
     Meeting,
-    MeetingRequest,
     Participant,
 )
 from marketplace.events.slots import PlanError, parse_plan, slot_times
@@ -282,20 +281,12 @@ def set_phase(session: Session, event: Event, user: User, phase: str, version: A
         raise Conflict(_("The event has not ended yet. Confirm that it is closed early (cancelled or ended ahead of time)."))
     expired: list[int] = []
     if event.phase == "requests":
-        expired = expire_requests(session, event)
+        from marketplace.events.meeting_requests import close_requests
+
+        expired = close_requests(session, event)
     event.phase = phase
     session.flush()
     return expired
-
-
-def expire_requests(session: Session, event: Event) -> list[int]:
-    """Pending requests expire when the request phase ends."""
-    pending = list(session.scalars(select(MeetingRequest.id).where(
-        MeetingRequest.event_id == event.id, MeetingRequest.status == "pending")))
-    if pending:
-        session.execute(update(MeetingRequest).where(MeetingRequest.id.in_(pending))
-                        .values(status="expired", answered_at=utcnow()))
-    return pending
 
 
 def upcoming(session: Session, user: User | None) -> list[Event]:

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 
 from listings.models import Listing, Need
 from marketplace.errors import DomainError
-from marketplace.events import eventday, exports, participation, scheduling, services
+from marketplace.events import eventday, exports, participation, proposals, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.blueprint import (
     bp,
@@ -163,15 +163,20 @@ def recommendations(event_id: int) -> ResponseReturnValue:
 @bp.get("/<int:event_id>/requests")
 @login_required
 def requests_page(event_id: int) -> ResponseReturnValue:
+    from marketplace.events.matchmaking import why
+
     event = load_event(event_id)
     me = require_participant(event)
     received = db.session.scalars(select(MeetingRequest).where(MeetingRequest.recipient_id == me.id)
                                   .order_by(MeetingRequest.id.desc())).all()
     sent = db.session.scalars(select(MeetingRequest).where(MeetingRequest.sender_id == me.id)
                               .order_by(MeetingRequest.id.desc())).all()
+    proposed = proposals.for_participant(db.session, me)
+    reasons = why(db.session, event, me, [m.other(me.id) for m in proposed]) if proposed else {}
     return render_template("events/requests.html", event=event, me=me, received=received, sent=sent,
                            sent_count=asks.requests_sent(db.session, me), meetings=asks.meeting_count(db.session, me),
-                           cap=asks.meeting_cap(me))
+                           cap=asks.meeting_cap(me), proposed=proposed, reasons=reasons,
+                           answers_open=proposals.open_for_answers(event))
 
 
 @bp.post("/<int:event_id>/requests")
@@ -199,6 +204,19 @@ def answer_request(event_id: int, request_id: int) -> ResponseReturnValue:
     return act_on(form, lambda f: asks.answer(db.session, row, current_user, accept, f.reason.data or ""),
                   _("Accepted: the meeting will be scheduled.") if accept else _("Declined."),
                   url_for("events.requests_page", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/proposals/<int:meeting_id>/answer")
+@login_required
+def answer_proposal(event_id: int, meeting_id: int) -> ResponseReturnValue:
+    event = load_event(event_id)
+    meeting = event_row(event, Meeting, meeting_id)
+    form = AnswerForm()
+    accept = form.answer.data == "accept"
+    return act_on(form, lambda f: proposals.answer(db.session, meeting, current_user, accept),
+                  _("Accepted: when the other side accepts too, the meeting is on your agenda.") if accept
+                  else _("Declined: this meeting is taken off the schedule."),
+                  url_for("events.requests_page", event_id=event.id) + "#proposals")
 
 
 @bp.post("/<int:event_id>/requests/<int:request_id>/withdraw")

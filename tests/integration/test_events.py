@@ -14,7 +14,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from marketplace.errors import Conflict, PermissionDenied, ValidationFailed
-from marketplace.events import eventday, exports, participation, scheduling, services
+from marketplace.events import eventday, exports, participation, proposals, scheduling, services
 from marketplace.events import meeting_requests as asks
 from marketplace.events.models import Event, Meeting, MeetingRequest, MeetingSeat
 from marketplace.extensions import db
@@ -433,6 +433,8 @@ def test_declined_pairs_are_never_filled_in_and_the_organizer_can_call_a_meeting
     assert pairs and all(m.source == "recommended" for m in pairs.values())
     assert asks.pair(people["sme2"].id, people["bank2"].id) not in pairs  # bank2 said no
     meeting = next(iter(pairs.values()))
+    for side in (meeting.low, meeting.high):  # a proposal reaches the agendas once both accept it
+        proposals.answer(db.session, meeting, side.user, True)
     scheduling.publish(db.session, event, cast["organizer"], event.version)
     with pytest.raises(PermissionDenied):
         asks.organizer_cancel(db.session, event, cast["sme1"], meeting)
@@ -450,6 +452,82 @@ def test_declined_pairs_are_never_filled_in_and_the_organizer_can_call_a_meeting
     assert (meeting.low_id, meeting.high_id) not in placed  # called off stays off, also for the fill
     with pytest.raises(ValidationFailed):  # a table without a slot means nothing
         asks.organizer_meeting(db.session, event, cast["organizer"], people["sme1"].id, people["bank2"].id, table=1)
+
+
+def test_recommended_meetings_are_proposals_both_sides_answer(app: Any, cast: dict[str, Any]) -> None:
+    event = open_event(cast, fill_recommended=True, max_requests=1)
+    people = register_all(event, cast)
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    outcome = scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    placed = scheduling.master(db.session, event)
+    assert len(placed) == 4 and all(m.proposal for m in placed)  # every seeker-bank pair proposed
+    assert (outcome.scheduled, outcome.asked, outcome.recommended) == (0, 0, 4)  # proposals are counted apart
+    told = db.session.scalars(select(Notification).where(Notification.user_id == cast["sme1"].id)).all()
+    assert any("Meetings proposed for you" in n.message and ": 2." in n.message for n in told)
+    sme1 = people["sme1"]
+    # Proposals neither use the request cap nor count as agreed meetings.
+    assert asks.requests_sent(db.session, sme1) == 0 and asks.meeting_count(db.session, sme1) == 0
+    by_pair = {(m.low_id, m.high_id): m for m in placed}
+    agreed = by_pair[asks.pair(sme1.id, people["bank1"].id)]
+    refused = by_pair[asks.pair(sme1.id, people["bank2"].id)]
+    half = by_pair[asks.pair(people["sme2"].id, people["bank1"].id)]
+    with pytest.raises(PermissionDenied):  # only the two sides answer
+        proposals.answer(db.session, agreed, cast["sme2"], True)
+    proposals.answer(db.session, agreed, cast["sme1"], True)
+    assert agreed.proposal and not agreed.agreed
+    proposals.answer(db.session, agreed, cast["bank1"], True)
+    assert agreed.agreed and agreed.priority == asks.PRIORITY_ACCEPTED and asks.meeting_count(db.session, sme1) == 1
+    assert db.session.scalar(select(Notification).where(Notification.user_id == cast["bank1"].id,
+                                                        Notification.message.contains("is agreed")))
+    proposals.answer(db.session, refused, cast["bank2"], False)
+    assert refused.status == "cancelled" and refused.slot_id is None
+    assert not db.session.scalars(select(MeetingSeat).where(MeetingSeat.meeting_id == refused.id)).all()
+    with pytest.raises(Conflict, match="declined"):
+        proposals.answer(db.session, refused, cast["sme1"], True)
+    proposals.answer(db.session, half, cast["sme2"], True)
+    assert {m.id for m in proposals.for_participant(db.session, sme1)} == {agreed.id, refused.id}
+    # Running again keeps the answers: the agreed meeting is an agreed one, the "no" stays off.
+    outcome = scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    again = {(m.low_id, m.high_id): m for m in scheduling.master(db.session, event)}
+    assert (refused.low_id, refused.high_id) not in again
+    assert again[(agreed.low_id, agreed.high_id)].id == agreed.id and again[(half.low_id, half.high_id)].id == half.id
+    assert (outcome.scheduled, outcome.asked) == (1, 1)
+    assert proposals.waiting(db.session, event) == 2  # half (one yes) and the pair nobody answered
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    assert proposals.waiting(db.session, event) == 0
+    assert [m.id for m in scheduling.agenda(db.session, sme1)] == [agreed.id]
+    assert scheduling.agenda(db.session, people["sme2"]) == []  # half-accepted proposals are left out
+    assert db.session.get(Meeting, half.id) is None
+    with pytest.raises(Conflict):  # after publishing, proposals are over
+        proposals.answer(db.session, agreed, cast["sme1"], False)
+
+
+@pytest.mark.parametrize("by_default", [False, True])
+def test_unanswered_requests_expire_or_count_as_accepted(app: Any, cast: dict[str, Any], by_default: bool) -> None:
+    event = open_event(cast, include_unanswered=by_default, max_meetings=1)
+    people = register_all(event, cast)
+    sme1, sme2, bank1, bank2 = (people[n] for n in ("sme1", "sme2", "bank1", "bank2"))
+    services.set_phase(db.session, event, cast["organizer"], "requests", event.version)
+    asks.answer(db.session, asks.send(db.session, event, sme2, bank1, cast["sme2"], ""), cast["bank1"], True)  # bank1 is full
+    no_room = asks.send(db.session, event, sme1, bank1, cast["sme1"], "")
+    unanswered = asks.send(db.session, event, sme1, bank2, cast["sme1"], "")
+    expired = services.set_phase(db.session, event, cast["organizer"], "scheduling", event.version)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    scheduled = {(m.low_id, m.high_id) for m in scheduling.master(db.session, event)}
+    assert no_room.status == "expired" and asks.pair(sme1.id, bank1.id) not in scheduled  # expired: never scheduled
+    if by_default:
+        assert expired == [no_room.id]
+        assert unanswered.status == "accepted" and unanswered.reason == asks.BY_DEFAULT
+        meeting = asks.meeting_between(db.session, event, sme1, bank2)
+        assert meeting is not None and meeting.priority == asks.PRIORITY_UNANSWERED
+        assert (meeting.low_id, meeting.high_id) in scheduled
+        for user in (cast["sme1"], cast["bank2"]):  # both sides are told (in English here)
+            assert db.session.scalar(select(Notification).where(Notification.user_id == user.id,
+                                                                Notification.message.contains("count as accepted")))
+    else:
+        assert sorted(expired) == sorted([no_room.id, unanswered.id]) and unanswered.status == "expired"
+        assert asks.pair(sme1.id, bank2.id) not in scheduled
 
 
 def test_a_firm_registers_several_delegates(app: Any, cast: dict[str, Any], make_user: Any) -> None:

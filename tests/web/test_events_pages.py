@@ -184,3 +184,44 @@ def test_after_a_request_only_local_pages_are_followed(client: Any, auth: Any, p
     bank = db.session.scalar(select(Participant).where(Participant.user_id == people["bank1"].id))
     sent = client.post(f"/events/{event_id}/requests", data={"recipient_id": bank.id, "next": "https://evil.example/"})
     assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/events/{event_id}/requests")
+
+
+def test_proposed_meetings_are_answered_on_the_requests_page(client: Any, auth: Any, people: dict[str, Any]) -> None:
+    from marketplace.events.models import Meeting
+
+    as_user(client, auth, "org@example.cn")
+    created = client.post("/events/new", data={**FORM, "fill_recommended": "y"})
+    event_id = int(re.search(r"/events/(\d+)", created.headers["Location"]).group(1))
+    ok(client.post(f"/events/{event_id}/phase", data={"phase": "registration", "version": version(event_id)}))
+    for name in ("sme1", "bank1"):
+        as_user(client, auth, f"{name}@example.cn")
+        ok(client.post(f"/events/{event_id}/register", data={"delegate_name": f"{name} 代表"}))
+    as_user(client, auth, "org@example.cn")
+    for phase in ("requests", "scheduling"):
+        ok(client.post(f"/events/{event_id}/phase", data={"phase": phase, "version": version(event_id)}))
+    ran = client.post(f"/events/{event_id}/schedule/run", data={"version": version(event_id), "time_limit": "5"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "1 recommended meetings proposed in free slots" in ran and "Proposal: 0 of 2 accepted" in ran
+    meeting_id = db.session.scalar(select(Meeting.id))
+    db.session.rollback()
+    as_user(client, auth, "sme1@example.cn")
+    page = ok(client.get(f"/events/{event_id}/requests"))
+    assert "Meetings proposed for you" in page and "广东某银行" in page and "Waiting for your answer" in page
+    assert "Requests sent: 0 of 5" in page
+    accepted = client.post(f"/events/{event_id}/proposals/{meeting_id}/answer", data={"answer": "accept"}, follow_redirects=True)
+    assert "You accepted: waiting for them" in accepted.get_data(as_text=True)
+    as_user(client, auth, "other@example.cn")  # not one of the two: nothing changes
+    refused = client.post(f"/events/{event_id}/proposals/{meeting_id}/answer", data={"answer": "decline"})
+    assert refused.status_code in (302, 403, 404)
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting_id).status == "planned"
+    db.session.rollback()
+    as_user(client, auth, "bank1@example.cn")
+    page = ok(client.get(f"/events/{event_id}/requests"))
+    assert "They accepted: your answer?" in page
+    ok(client.post(f"/events/{event_id}/proposals/{meeting_id}/answer", data={"answer": "accept"}))
+    assert "Agreed" in ok(client.get(f"/events/{event_id}/requests"))
+    as_user(client, auth, "org@example.cn")
+    ok(client.post(f"/events/{event_id}/schedule/publish", data={"version": version(event_id)}))
+    as_user(client, auth, "sme1@example.cn")
+    assert "广东某银行" in ok(client.get(f"/events/{event_id}/agenda"))
