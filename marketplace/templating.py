@@ -67,6 +67,11 @@ def parens(text: Any) -> str:
     return f"（{text}）" if locale_code() == "zh" else f" ({text})"
 
 
+def list_separator() -> str:
+    """What separates the items of a list in a sentence: 「中山市、佛山市」, "Zhongshan, Foshan"."""
+    return "、" if locale_code() == "zh" else ", "
+
+
 def wan_value(value: int | None) -> str:
     """Whole CNY as the number a 万元 input shows (no separators): 5000000 → "500"."""
     return "" if value is None else str(cny_to_wan(value))
@@ -86,6 +91,7 @@ def register(app: Flask) -> None:
         current_organization=current_organization,
         current_role=current_role,
         locale_code=locale_code,
+        list_separator=list_separator,
         describe_size=describe_size,
         kind_labels=KIND_LABELS,
         verification_labels=VERIFICATION_LABELS,

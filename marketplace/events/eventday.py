@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,12 +44,22 @@ RESULT_LABELS = {
 DAY_PHASES = ("published", "live")
 
 
+def scanned_code(text: str) -> str:
+    """The check-in code in what was typed or scanned: the code itself, or the check-in address
+    that the agenda's QR code carries (``https://…/events/7/checkin?code=AB12CD34``)."""
+    text = (text or "").strip()
+    if "://" in text or text.startswith("/"):
+        text = (parse_qs(urlsplit(text).query).get("code") or [""])[0]
+    return text.strip().upper()
+
+
 def check_in(session: Session, event: Event, user: User, code: str) -> Participant:
-    """Check a participant in by the code on their agenda (typed, or read by a scanner)."""
+    """Check a participant in by the code on their agenda (typed, read by a scanner, or the
+    address of the agenda's QR code)."""
     require_organizer(event, user)
     if event.phase not in DAY_PHASES:
         raise Conflict(_("Check-in opens once the schedule is published."))
-    wanted = (code or "").strip().upper()
+    wanted = scanned_code(code)
     if not wanted:
         raise ValidationFailed(_("Type or scan the code on the agenda."), fields={"code": [_("Type or scan the code on the agenda.")]})
     participant = session.scalar(select(Participant).where(Participant.event_id == event.id, Participant.code == wanted))
@@ -233,8 +244,8 @@ def _figure_label(section: str, key: str) -> str:
 
 
 def numbers_csv(event: Event, figures: Numbers) -> str:
-    """The dashboard's numbers: machine-readable section and key, the value, and what the row
-    counts in the reader's language."""
+    """The dashboard's numbers: machine-readable section and key (their headers, like every
+    header, in the reader's language), the value, and what the row counts in the reader's language."""
     rows: list[list[Any]] = []
     for section in ("registrations", "by_kind", "by_role", "requests", "meetings", "outcomes"):
         for key, value in sorted(getattr(figures, section).items()):
@@ -242,7 +253,7 @@ def numbers_csv(event: Event, figures: Numbers) -> str:
     for key in ("checked_in", "deals", "deal_amount_cny", "financing_cny", "rating", "ratings"):
         value = getattr(figures, key)
         rows.append(["totals", key, "" if value is None else value, _figure_label("totals", key)])
-    return csv_text(["section", "key", "value", _("What it counts")], rows)
+    return csv_text([_("Section code"), _("Figure code"), _("Value"), _("What it counts")], rows)
 
 
 def participant_meetings(session: Session, participant: Participant) -> list[Meeting]:

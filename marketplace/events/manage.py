@@ -202,7 +202,7 @@ def checkin(event_id: int) -> ResponseReturnValue:
         def check(form: CheckInForm) -> None:
             code = form.code.data or ""
             before = db.session.scalar(select(Participant.checked_in_at).where(
-                Participant.event_id == event.id, Participant.code == code.strip().upper()))
+                Participant.event_id == event.id, Participant.code == eventday.scanned_code(code)))
             found.append((eventday.check_in(db.session, event, current_user, code), before))
 
         response = act_on(CheckInForm(), check, None, url_for("events.checkin", event_id=event.id, q=request.args.get("q", "")))
@@ -216,8 +216,12 @@ def checkin(event_id: int) -> ResponseReturnValue:
         return response
     people = participation.directory(db.session, event, current_user, text=request.args.get("q", ""))
     everyone = participation.directory(db.session, event, current_user)
+    # Opened from the agenda's QR code (a phone's camera): show whose code it is, to confirm.
+    scanned = eventday.scanned_code(request.args.get("code", ""))[:20]
+    found = next((p for p in everyone if p.code == scanned), None) if scanned else None
     return render_template("events/checkin.html", event=event, people=people, q=request.args.get("q", ""),
-                           checked=sum(1 for p in everyone if p.checked_in_at), total=len(everyone))
+                           checked=sum(1 for p in everyone if p.checked_in_at), total=len(everyone),
+                           scanned=scanned, found=found)
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/status")

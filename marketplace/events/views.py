@@ -275,7 +275,9 @@ def agenda_ics(event_id: int) -> ResponseReturnValue:
 def agenda_pdf(event_id: int) -> ResponseReturnValue:
     event = load_event(event_id)
     me, meetings = _agenda_of(event)
-    return download(exports.agenda_pdf(event, me, meetings), "application/pdf", f"event-{event.id}-agenda.pdf", inline=True)
+    address = url_for("events.checkin", event_id=event.id, code=me.code, _external=True)
+    return download(exports.agenda_pdf(event, me, meetings, address), "application/pdf", f"event-{event.id}-agenda.pdf",
+                    inline=True)
 
 
 @bp.post("/<int:event_id>/meetings/<int:meeting_id>/outcome")

@@ -73,7 +73,7 @@ def _for_provider(reason: Reason, locale: str) -> str | None:
         return f"企业所属行业在您的服务范围内：{name}" if zh else f"The enterprise's industry is one you serve: {name}"
     if code == "size":
         name = size_class_name(p["size_class"], locale)
-        return f"{name}企业，在您的服务对象内" if zh else f"A {name} enterprise, among the sizes you serve"
+        return f"{name}企业，在您的服务对象内" if zh else f"A {name.lower()} enterprise, among the sizes you serve"
     if code == "verified":
         return None
     if code == "deadline_soon":
@@ -121,7 +121,7 @@ def sentence(reason: Reason, locale: str, reader: str = "seeker") -> str:
         return f"面向您的行业：{name}" if zh else f"Meant for your industry: {name}"
     if code == "size":
         name = size_class_name(p["size_class"], locale)
-        return f"面向{name}企业" if zh else f"Meant for {name} enterprises"
+        return f"面向{name}企业" if zh else f"Meant for {name.lower()} enterprises"
     if code == "verified":
         return "服务机构已通过平台认证" if zh else "The provider is verified by the platform"
     if code == "deadline_soon":

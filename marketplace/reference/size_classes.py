@@ -170,11 +170,12 @@ _DIVISION_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "K70": _REAL_ESTATE,
 }
 
+# (zh, en) names, as labels; English sentences use them in lower case ("→ small", "a small enterprise").
 SIZE_CLASS_NAMES: Final[dict[str, tuple[str, str]]] = {
-    "micro": ("微型", "micro"),
-    "small": ("小型", "small"),
-    "medium": ("中型", "medium"),
-    "large": ("大型", "large"),
+    "micro": ("微型", "Micro"),
+    "small": ("小型", "Small"),
+    "medium": ("中型", "Medium"),
+    "large": ("大型", "Large"),
 }
 
 # metric -> (zh name, zh unit, en name); money is shown in 万元 / M CNY.
@@ -305,7 +306,8 @@ def classify(
 
 
 def size_class_name(key: str, locale: str) -> str:
-    """Return the display name of a size class. Raises KeyError for an unknown key."""
+    """Return the display name of a size class, as a label ("小型", "Small"); lower-case it
+    inside an English sentence. Raises KeyError for an unknown key."""
     zh, en = SIZE_CLASS_NAMES[key]
     return en if locale.lower().startswith("en") else zh
 
@@ -383,5 +385,5 @@ def describe(c: Classification, locale: str = "zh") -> str:
     )
     size = size_class_name(c.size_class, locale)
     if en:
-        return f"{group_name}: {', '.join(values)} → {size} ({en_prefix}{rule})"
+        return f"{group_name}: {', '.join(values)} → {size.lower()} ({en_prefix}{rule})"
     return f"{group_name}：{'、'.join(values)} → {size}（{zh_prefix}{rule}）"

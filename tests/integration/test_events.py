@@ -612,3 +612,37 @@ def test_the_agenda_pdf_carries_the_date_and_a_qr_code_of_the_check_in_code(app:
     assert widget.value == me.code
     # What a scanner types at the door is the code itself: check-in takes it as typed.
     assert eventday.check_in(db.session, event, cast["organizer"], f" {me.code.lower()}\n").id == me.id
+    # The agenda's QR code carries the check-in page's address with the code: taken too.
+    address = f"https://sme.gd.cn/events/{event.id}/checkin?code={me.code}"
+    drawing = exports._qr_drawing(address, 100)
+    assert next(item for item in drawing.contents if isinstance(item, QrCodeWidget)).value == address
+    assert eventday.check_in(db.session, event, cast["organizer"], address).id == me.id
+    assert eventday.scanned_code("https://x.cn/events/1/checkin?lang=zh") == ""
+
+
+def test_the_agenda_pdf_embeds_every_font_it_uses_and_its_chinese_can_be_read(app: Any, cast: dict[str, Any]) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    event, people = scheduled_event(cast)
+    scheduling.run(db.session, event, cast["organizer"], event.version, time_limit=5)
+    scheduling.publish(db.session, event, cast["organizer"], event.version)
+    me = people["sme1"]
+    reader = PdfReader(io.BytesIO(exports.agenda_pdf(event, me, scheduling.agenda(db.session, me))))
+    fonts = [font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()]
+    assert fonts
+    for font in fonts:
+        # A composite font describes itself in its descendant; a reader shows only what is in the file.
+        described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = described.get("/FontDescriptor")
+        assert descriptor is not None, f"{font['/BaseFont']} is not embedded"
+        files = {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object())
+        assert files, f"{font['/BaseFont']} is not embedded"
+        # The variable font's default instance is Thin: what is embedded is the Regular cut.
+        embedded = TTFont(io.BytesIO(descriptor.get_object()[files.pop()].get_object().get_data()))
+        assert "fvar" not in embedded and embedded["OS/2"].usWeightClass == 400
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "银企对接会" in text and "佛山精密制造有限公司" in text and me.code in text
+    assert "广东某银行" in text and "珠江某银行" in text  # the other side of each meeting

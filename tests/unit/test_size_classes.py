@@ -359,7 +359,7 @@ def test_describe_en() -> None:
 def test_size_class_names() -> None:
     assert set(SIZE_CLASS_NAMES) == {"micro", "small", "medium", "large"}
     assert size_class_name("micro", "zh") == "微型"
-    assert size_class_name("medium", "en_GB") == "medium"
+    assert size_class_name("medium", "en_GB") == "Medium"  # a label; sentences lower-case it
     assert size_class_name("large", "zh_Hans") == "大型"
     with pytest.raises(KeyError):
         size_class_name("tiny", "zh")

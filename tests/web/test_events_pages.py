@@ -121,6 +121,10 @@ def test_a_whole_event_in_the_browser(client: Any, auth: Any, people: dict[str, 
     assert "Notifications" in agenda and "text-bg-danger" in agenda  # unread notices in the bar
     assert "发布" in ok(client.get("/notifications"))  # written in the user's own language (Chinese by default)
     as_user(client, auth, "org@example.cn")
+    # The organizer's phone camera reads the agenda's QR code: the page shows whose code it is.
+    scanned = ok(client.get(f"/events/{event_id}/checkin?code={code.lower()}"))
+    assert 'id="scanned"' in scanned and "sme1 代表" in scanned and f'name="code" value="{code}"' in scanned
+    assert "No participant of this event has the code ZZ1." in ok(client.get(f"/events/{event_id}/checkin?code=zz1"))
     checked = client.post(f"/events/{event_id}/checkin", data={"code": code}, follow_redirects=True)
     assert "is checked in" in checked.get_data(as_text=True)
     again = client.post(f"/events/{event_id}/checkin", data={"code": code}, follow_redirects=True)
@@ -225,3 +229,32 @@ def test_proposed_meetings_are_answered_on_the_requests_page(client: Any, auth: 
     ok(client.post(f"/events/{event_id}/schedule/publish", data={"version": version(event_id)}))
     as_user(client, auth, "sme1@example.cn")
     assert "广东某银行" in ok(client.get(f"/events/{event_id}/agenda"))
+
+
+def test_a_meeting_left_out_says_why_in_the_readers_language(client: Any, auth: Any, people: dict[str, Any]) -> None:
+    from marketplace.events import meeting_requests as asks
+    from marketplace.events import participation, scheduling
+
+    def org(user: Any) -> Any:
+        return user.memberships[0].organization
+
+    event = services.save_event(db.session, org(people["organizer"]), people["organizer"],
+                                {"title": "银企对接会", "plan": {"days": ["2030-06-10"], "start": "09:00", "end": "10:00",
+                                                             "meeting_minutes": 20, "gap_minutes": 10, "breaks": []},
+                                 "tables": 1, "approval": "open", "max_requests": 5, "max_meetings": 3,
+                                 "roles": {"sme": "seeker", "bank": "provider"}})
+    services.set_phase(db.session, event, people["organizer"], "registration", event.version)
+    sme = participation.register(db.session, event, people["sme1"], org(people["sme1"]), {"delegate_name": "甲"})
+    bank = participation.register(db.session, event, people["bank1"], org(people["bank1"]), {"delegate_name": "乙"})
+    services.set_phase(db.session, event, people["organizer"], "requests", event.version)
+    asks.answer(db.session, asks.send(db.session, event, sme, bank, people["sme1"], ""), people["bank1"], True)
+    participation.update_details(db.session, sme, people["sme1"], {"delegate_name": "甲",
+                                                                   "unavailable_slot_ids": [s.id for s in event.slots]})
+    services.set_phase(db.session, event, people["organizer"], "scheduling", event.version)
+    scheduling.run(db.session, event, people["organizer"], event.version, time_limit=5)
+    db.session.commit()
+    as_user(client, auth, "org@example.cn")
+    page = ok(client.get(f"/events/{event.id}/schedule"))
+    assert "the two have no time slot in common" in page and f"'p{sme.id}'" not in page
+    client.get("/lang/zh")
+    assert "（参会者申请）：两方没有共同的空闲时段" in ok(client.get(f"/events/{event.id}/schedule"))

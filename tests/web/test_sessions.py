@@ -232,7 +232,7 @@ def test_sessions_list_end_one_and_end_the_others(app, make_user):
 
     page = laptop.get("/account").get_data(as_text=True)
     assert all(agent in page for agent in ("Laptop/1.0", "Phone/2.0", "Tablet/3.0"))
-    assert page.count("this device") == 1
+    assert page.count("This device") == 1
     rows = {row.user_agent: row for row in _rows(user)}
     (stranger_row,) = _rows(other)
 
