@@ -82,6 +82,25 @@ SIZE_CLASS_KEYS = ("micro", "small", "medium", "large")
 STATUSES = ("draft", "published", "closed")
 STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published"), "closed": _l("Closed")}
 
+# Who sees a need besides its organization and the platform admins (the rule: listings.visibility).
+NEED_VISIBILITIES = ("public", "providers", "private")
+DEFAULT_NEED_VISIBILITY = "providers"
+VISIBILITY_LABELS = {
+    "public": _l("Public"),
+    "providers": _l("Providers only"),
+    "private": _l("Private"),
+}
+VISIBILITY_HELP = {
+    "public": _l("Everyone can see it, including visitors who are not logged in."),
+    "providers": _l("Only logged-in members of service providers (banks, investors, service firms, government programmes…) can see it."),
+    "private": _l("Used only to find offers for you: providers see it only after you contact them about it."),
+}
+VISIBILITY_BADGES = {
+    "public": _l("Visible to everyone"),
+    "providers": _l("Visible to providers"),
+    "private": _l("Private: for matching only"),
+}
+
 DEVELOPMENT_STAGES = {
     "concept": _l("Concept"),
     "lab": _l("Laboratory"),

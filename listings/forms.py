@@ -22,11 +22,15 @@ from wtforms.validators import DataRequired, Length, Optional
 from listings.categories import (
     ATTRIBUTE_FIELDS,
     CATEGORY_LABELS,
+    DEFAULT_NEED_VISIBILITY,
     LISTING_FIELDS,
     NEED_FIELDS,
+    NEED_VISIBILITIES,
     REQUIRED_LISTING_FIELDS,
     SIZE_CLASS_KEYS,
     SUBCATEGORY_LABELS,
+    VISIBILITY_HELP,
+    VISIBILITY_LABELS,
     AttributeField,
 )
 from marketplace.bounds import MAX_CNY
@@ -34,6 +38,7 @@ from marketplace.forms import (
     BoundedDecimalField,
     BoundedForm,
     CheckboxesField,
+    RadioButtonsField,
     TagsField,
     WanField,
     WholeNumberField,
@@ -230,15 +235,24 @@ class NeedForm(_PostingForm):
     region = SelectField(_l("Region"), validators=[Optional()], validate_choice=False,
                          description=_l("Empty: the organization's region."))
     needed_by = DateField(_l("Needed by"), validators=[Optional()])
+    visibility = RadioButtonsField(
+        _l("Who can see this need"), choices=options([(key, VISIBILITY_LABELS[key]) for key in NEED_VISIBILITIES]),
+        default=DEFAULT_NEED_VISIBILITY, explanations=VISIBILITY_HELP,
+        invalid_choice_message=_l("Choose one of the options."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.region.choices = options(region_choices())
 
     def posting_data(self) -> dict[str, Any]:
-        keep = NEED_FIELDS.get(self.category.data or "", ()) + ("budget_cny", "region", "needed_by")
+        keep = NEED_FIELDS.get(self.category.data or "", ()) + ("budget_cny", "region", "needed_by", "visibility")
         data = self.values(keep)
         data["region"] = data.get("region") or None
+        if not self.visibility.raw_data:
+            # Not sent (a browser always sends the checked one): a new need gets the default,
+            # an edited one keeps its visibility.
+            del data["visibility"]
         return data
 
     def required_missing(self) -> dict[str, list[str]]:

@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from listings import lifecycle
+from listings.categories import DEFAULT_NEED_VISIBILITY
 from listings.lifecycle import transition_problem
 from listings.models import Listing, Need
 from listings.validation import RECORD_TYPES, record_errors, type_schema
@@ -48,7 +49,7 @@ FIELDS = {
 _DATES = frozenset({"starts_on", "ends_on", "deadline", "needed_by"})
 _EMPTY: dict[str, Callable[[], Any]] = {
     "tags": list, "regions": list, "industries": list, "size_classes": list, "attributes": dict,
-    "description": str, "status": lambda: "published",
+    "description": str, "status": lambda: "published", "visibility": lambda: DEFAULT_NEED_VISIBILITY,
 }
 # Columns the import derives or owns beyond the record's fields (compared to detect a change).
 _DERIVED = {"organization": ("size_group", "size_class"), "listing": ("organization_id",), "need": ("organization_id",)}

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from listings.categories import CATEGORIES, STATUSES
+from listings.categories import CATEGORIES, DEFAULT_NEED_VISIBILITY, NEED_VISIBILITIES, STATUSES
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
@@ -159,6 +159,7 @@ class Need(PostingMixin, db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         *_common_checks(),
         CheckConstraint("amount_cny >= 0 AND budget_cny >= 0", name="amounts_nonneg"),
+        CheckConstraint(f"visibility IN {_in(NEED_VISIBILITIES)}", name="visibility"),
         Index("ix_needs_org_status", "organization_id", "status"),
     )
 
@@ -166,6 +167,8 @@ class Need(PostingMixin, db.Model):  # type: ignore[name-defined,misc]
     budget_cny: Mapped[int | None] = mapped_column(BigInteger)
     region: Mapped[str | None] = mapped_column(String(6), index=True)
     needed_by: Mapped[date | None] = mapped_column(Date)
+    # Who sees it besides its organization and the admins (listings.visibility has the rule).
+    visibility: Mapped[str] = mapped_column(String(10), default=DEFAULT_NEED_VISIBILITY, server_default=DEFAULT_NEED_VISIBILITY)
 
     def is_expired(self, today: date) -> bool:
         return self.needed_by is not None and self.needed_by < today

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from listings.categories import CATEGORIES, SIZE_CLASS_KEYS, SUBCATEGORY_LABELS
 from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
+from listings.visibility import Viewer, visible_clause
 from marketplace.bounds import MAX_CNY, OutOfBounds, parse_date, parse_decimal, parse_int
 from marketplace.forms import MAX_WAN, cny_to_wan, wan_to_cny
 from marketplace.organizations.models import Organization
@@ -209,8 +210,9 @@ def listing_query(session: Session, f: Filters, as_of: date) -> Select[tuple[Lis
     return query.order_by(*order)
 
 
-def need_query(session: Session, f: Filters, as_of: date) -> Select[tuple[Need]]:
-    query = select(Need).where(on_offer_clause(Need, as_of))
+def need_query(session: Session, f: Filters, as_of: date, viewer: Viewer) -> Select[tuple[Need]]:
+    """Needs on offer that ``viewer`` may see (:mod:`listings.visibility`), filtered and sorted."""
+    query = select(Need).where(on_offer_clause(Need, as_of), visible_clause(viewer))
     if f.q:
         query = query.where(_text_match((Need.title, Need.description), f.q))
     if f.category:

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from listings import lifecycle
+from listings import lifecycle, visibility
+from listings.categories import NEED_VISIBILITIES
 from listings.models import Listing, Need, new_external_id
 from listings.validation import FieldError, domain_errors, schema_errors, type_schema
 from marketplace.accounts.models import User
@@ -51,10 +52,16 @@ def is_editor(posting: Posting, user: Any) -> bool:
 
 
 def can_view(posting: Posting, user: Any) -> bool:
-    """Drafts and hidden postings are visible to their organization's members (and admins) only."""
+    """Whether ``user`` (None or anonymous too) may see the posting anywhere: pages, API, lists.
+
+    Drafts and hidden postings are visible to their organization's members (and admins) only;
+    a need besides only to those its visibility lets see it (:mod:`listings.visibility`).
+    """
     if is_editor(posting, user) or getattr(user, "is_admin", False):
         return True
-    return posting.status != "draft" and not posting.is_hidden
+    if posting.status == "draft" or posting.is_hidden:
+        return False
+    return not isinstance(posting, Need) or visibility.can_see(visibility.Viewer.of(user), posting)
 
 
 def require_editor(posting: Posting, user: User) -> None:
@@ -99,6 +106,9 @@ def validate(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
     unknown = [k for k in data if k not in FIELDS[kind]]
     record = _as_record(kind, {k: v for k, v in data.items() if k not in unknown})
     errors = [FieldError(k, _("unknown field")) for k in unknown]
+    if kind == "need" and "visibility" in data and data["visibility"] is None:
+        # Absent means the default, but null is no way to widen who sees a need: refused.
+        errors.append(FieldError("visibility", _("must be one of %(values)s", values=", ".join(NEED_VISIBILITIES))))
     schema = schema_errors(record, kind)
     # The domain rules too (all errors in one round), on the fields whose types are right.
     wrong = {error.field.split("[")[0].split(".")[0] for error in schema}

@@ -22,6 +22,7 @@ from listings.forms import (
     subcategory_choices,
 )
 from listings.models import Listing, Need
+from listings.visibility import Viewer
 from marketplace import pages
 from marketplace.admin.forms import ReviewRequestForm
 from marketplace.bounds import record_id
@@ -75,8 +76,11 @@ def browse(plural: str) -> ResponseReturnValue:
     kind = KIND[plural]
     sorts = queries.LISTING_SORTS if kind == "listing" else queries.NEED_SORTS
     filters = queries.Filters.parse(request.args, sorts, in_wan=("amount",) if kind == "listing" else ("amount", "max_price"))
-    build = queries.listing_query if kind == "listing" else queries.need_query
-    page = queries.paginate(db.session, build(db.session, filters, today()), filters.page, filters.per_page)
+    if kind == "listing":
+        query = queries.listing_query(db.session, filters, today())
+    else:
+        query = queries.need_query(db.session, filters, today(), Viewer.of(current_user))
+    page = queries.paginate(db.session, query, filters.page, filters.per_page)
     return render_template(
         "listings/browse.html", plural=plural, kind=kind, filters=filters, page=page, sorts=sorts,
         subcategory_options=subcategory_choices()[1:],

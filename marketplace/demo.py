@@ -2,8 +2,8 @@
 
 :func:`load` puts in 86 organizations of every kind from all 21 cities (one login each, password
 ``demo-2026``), about 340 listings and 90 needs (``marketplace.demo_data``, generated for today
-and written through the importer), and two matchmaking events: one open for registration, one
-next week whose schedule is published.
+and written through the importer), two matchmaking events (one open for registration, one
+next week whose schedule is published) and the first demo's engagements at every stage.
 
 Loading is an upsert (organizations and postings by external id, logins by e-mail, events by
 title), so running it twice changes nothing; a database holding the first demo (15
@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,7 @@ def load(session: Session) -> list[tuple[str, str, str]]:
     _import_postings(session, day)
     _registration_event(session, day)
     _scheduled_event(session, day)
+    _engagements(session, day)
     # The events' notifications stay in the app; their e-mails to made-up addresses go.
     session.execute(delete(OutboxMessage).where(OutboxMessage.id > mail_before,
                                                 OutboxMessage.to_address.like(f"%{EMAIL_DOMAIN}")))
@@ -202,6 +203,12 @@ def _on_offer(session: Session, model: Any, organization_id: int, day: date, cat
     return list(session.scalars(query.order_by(model.id)))
 
 
+def _brought_needs(session: Session, organization_id: int, day: date, category: str | None = None) -> list[Need]:
+    """The needs an enterprise brings to an event: those on offer, but not its private ones
+    (other participants would read their titles)."""
+    return [n for n in _on_offer(session, Need, organization_id, day, category) if n.visibility != "private"]
+
+
 def _registration_event(session: Session, day: date) -> None:
     """The first demo's event: open for registration two weeks ahead, with a few delegates."""
     from marketplace.events import participation
@@ -217,7 +224,7 @@ def _registration_event(session: Session, day: date) -> None:
         participation.register(session, event, user, organization, {
             "delegate_name": user.display_name,
             "listing_ids": [r.id for r in _on_offer(session, Listing, organization.id, day)][:3],
-            "need_ids": [r.id for r in _on_offer(session, Need, organization.id, day)][:3],
+            "need_ids": [r.id for r in _brought_needs(session, organization.id, day)][:3],
         })
 
 
@@ -239,7 +246,7 @@ def _scheduled_event(session: Session, day: date) -> None:
         people.append(participation.register(session, event, user, organization, {
             "delegate_name": user.display_name, "delegate_title": titles[n % len(titles)],
             "listing_ids": [r.id for r in _on_offer(session, Listing, organization.id, day, "financing")][:3],
-            "need_ids": [r.id for r in _on_offer(session, Need, organization.id, day, "financing")][:3],
+            "need_ids": [r.id for r in _brought_needs(session, organization.id, day, "financing")][:3],
             "unavailable_slot_ids": [last_slot] if n % 7 == 6 else [],
         }))
     events.set_phase(session, event, organizer, "requests", event.version)
@@ -294,7 +301,7 @@ def _send_requests(session: Session, event: Event, people: list[Participant], of
     received = dict.fromkeys((p.id for p in providers), 0)
     for n, seeker in enumerate(seekers):
         organization = seeker.organization
-        wants: list[Need | None] = list(_on_offer(session, Need, organization.id, day, "financing")) or [None]
+        wants: list[Need | None] = list(_brought_needs(session, organization.id, day, "financing")) or [None]
         ranked = []
         for order, provider in enumerate(providers):
             best = _best_offer(offers[provider.id], organization, wants)
@@ -373,3 +380,66 @@ def _organizer_fills_gaps(session: Session, event: Event, organizer: User, peopl
         if fitting:
             provider = min(fitting, key=lambda row: row[:2])[2]
             meeting_requests.organizer_meeting(session, event, organizer, seeker.id, provider.id, pinned=False)
+
+
+# --- engagements --------------------------------------------------------------------------------
+
+
+def _engagements(session: Session, day: date) -> None:
+    """The first demo's conversations (``demo_data.engagements``), written through the services
+    and dated back; skipped for a pair and listing that already have one (idempotent)."""
+    from marketplace.demo_data.engagements import CONVERSATIONS
+    from marketplace.engagements import reviews
+    from marketplace.engagements import services as engagements
+    from marketplace.engagements.models import Engagement, EngagementChange
+
+    now = datetime.now(UTC)
+    for spec in CONVERSATIONS:
+        seeker_user, seeker = _owner(session, spec["seeker"])
+        provider_user, provider = _owner(session, spec["provider"])
+        offers = _on_offer(session, Listing, provider.id, day, spec["category"])
+        if not offers or session.scalar(select(Engagement.id).where(
+                Engagement.seeker_org_id == seeker.id, Engagement.provider_org_id == provider.id).limit(1)) is not None:
+            continue
+        listing = offers[0]
+        needs = _on_offer(session, Need, seeker.id, day, spec.get("need_category")) if spec.get("need_category") else []
+        need = needs[0] if needs else None
+        users = {"seeker": seeker_user, "provider": provider_user}
+        (first_side, first_text, first_days), *rest = spec["messages"]
+        if spec["started_by"] == "seeker":
+            engagement = engagements.inquire(session, listing, seeker, seeker_user,
+                                             {"message": first_text, "need_id": need.id if need else None})
+        else:
+            assert need is not None
+            engagement = engagements.propose(session, need, provider, provider_user,
+                                             {"message": first_text, "listing_id": listing.id})
+        for side, text, _days in rest:
+            engagements.post_message(session, engagement, users[side], text)
+        for side, stage, _days in spec["stages"]:
+            data: dict[str, Any] = {"stage": stage, "reason": spec.get("reason", "")}
+            if stage == "won":
+                data["deal_kind"], data["amount_cny"] = spec["deal"]
+            engagements.move(session, engagement, users[side], data)
+        # Date it back: the messages, the changes and the response time as the texts say.
+        when = [now - timedelta(days=days, hours=len(spec["messages"]) - i) for i, (_s, _t, days) in enumerate(spec["messages"])]
+        for message, moment in zip(engagement.messages, when, strict=True):
+            message.created_at = moment
+        engagement.created_at = when[0]
+        replies = [m.created_at for m in engagement.messages if m.side != engagement.started_by]
+        engagement.first_response_at = replies[0] if replies else None
+        engagement.last_message_at = when[-1]
+        stage_days = {stage: days for _side, stage, days in spec["stages"]}
+        for change in session.scalars(select(EngagementChange).where(EngagementChange.engagement_id == engagement.id)):
+            if change.to_stage == "new":
+                change.at = when[0]
+            elif change.to_stage == "in_discussion" and replies:
+                change.at = replies[0]
+            elif change.to_stage in stage_days:
+                change.at = now - timedelta(days=stage_days[change.to_stage])
+        if engagement.closed_at is not None:
+            engagement.closed_at = now - timedelta(days=spec["stages"][-1][2])
+        engagement.updated_at = max(when[-1], engagement.closed_at or when[-1])
+        if spec.get("review"):
+            rating, text = spec["review"]
+            reviews.write(session, engagement, seeker_user, {"rating": rating, "text": text})
+        session.flush()

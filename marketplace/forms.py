@@ -17,6 +17,7 @@ from wtforms import (
     DecimalField,
     Field,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectMultipleField,
     StringField,
@@ -103,6 +104,16 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class RadioButtonsField(RadioField):
+    """A single choice shown as radio buttons, each with an optional line of explanation
+    (``explanations``: value -> text) under its label."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, explanations: Mapping[str, Any] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.explanations = dict(explanations or {})
 
 
 def wan_to_cny(value: Decimal | None) -> int | None:

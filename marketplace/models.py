@@ -3,6 +3,13 @@
 from listings.models import Listing, Need  # noqa: F401,E402
 from marketplace.accounts.models import ApiToken, SignupRequest, User, UserSession  # noqa: F401
 from marketplace.admin.models import ReviewRequest  # noqa: F401
+from marketplace.engagements.models import (  # noqa: F401
+    Engagement,
+    EngagementChange,
+    EngagementMessage,
+    EngagementRead,
+    Review,
+)
 from marketplace.events.models import (  # noqa: F401
     Event,
     EventSlot,

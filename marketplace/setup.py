@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.api import bp as api_bp
+    from marketplace.engagements.views import bp as engagements_bp
     from marketplace.events import manage, views  # noqa: F401  (their routes go onto the events blueprint)
     from marketplace.events.blueprint import bp as events_bp
     from marketplace.main.views import bp as main_bp
@@ -158,7 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.search.views import bp as search_bp
 
     for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, search_bp, events_bp, notifications_bp,
-                      admin_bp, api_bp):
+                      engagements_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from listings.categories import (
     CATEGORY_LABELS,
     STATUS_LABELS,
+    VISIBILITY_BADGES,
+    VISIBILITY_HELP,
     category_label,
     price_text,
     subcategory_label,
@@ -111,4 +113,6 @@ def register(app: Flask) -> None:
         subcategory_label=subcategory_label,
         status_labels=STATUS_LABELS,
         category_labels=CATEGORY_LABELS,
+        visibility_badges=VISIBILITY_BADGES,
+        visibility_help=VISIBILITY_HELP,
     )

@@ -183,3 +183,36 @@ def keep_hidden(request_id: int) -> ResponseReturnValue:
             flash(" ".join(form.form_errors), "danger")
             return redirect(url_for("admin.review_queue"))
     return _queue_page({request_id: form})
+
+
+# --- reported reviews of providers (engagements) -----------------------------------------------
+
+
+@bp.get("/reported-reviews")
+@admin_required
+def reported_reviews() -> ResponseReturnValue:
+    from marketplace.engagements import reviews as ratings
+
+    return render_template("admin/reported_reviews.html", items=ratings.reported(db.session),
+                           forms={}, confirm_form=ConfirmForm())
+
+
+@bp.post("/reported-reviews/<int:review_id>")
+@admin_required
+def decide_reported_review(review_id: int) -> ResponseReturnValue:
+    from marketplace.engagements import reviews as ratings
+    from marketplace.engagements.models import Review
+
+    review = db.get_or_404(Review, review_id)
+    form = KeepHiddenForm(prefix=f"v{review_id}")
+    hide = request.form.get("decision") == "hide"
+    if not form.validate_on_submit():
+        abort(400)
+    saved, _result = pages.submit(form, lambda: ratings.decide(db.session, review, current_user, hide, form.reason.data))
+    if saved:
+        deliver_after_commit()
+        flash(_("The review is hidden; both sides have been told.") if hide else _("The review stays; the report is dismissed."),
+              "success")
+        return redirect(url_for("admin.reported_reviews"))
+    return render_template("admin/reported_reviews.html", items=ratings.reported(db.session), forms={review_id: form},
+                           confirm_form=ConfirmForm()), 422

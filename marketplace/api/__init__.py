@@ -3,7 +3,16 @@
 Importing the route modules attaches their routes and handlers to the blueprint.
 """
 
-from marketplace.api import auth, docs, errors, organizations, postings, recommendations, search  # noqa: F401
+from marketplace.api import (  # noqa: F401
+    auth,
+    docs,
+    engagements,
+    errors,
+    organizations,
+    postings,
+    recommendations,
+    search,
+)
 from marketplace.api.blueprint import bp
 
 __all__ = ["bp"]

@@ -72,6 +72,7 @@ def operations_by_tag(document: dict[str, Any]) -> list[tuple[str, list[dict[str
                     "method": method.upper(),
                     "path": path,
                     "summary": operation["summary"],
+                    "description": operation.get("description", ""),
                     "write": "security" in operation,
                     "parameters": [
                         {**p, "type": type_text(p.get("schema", {}))} for p in parameters

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from listings.categories import STATUSES
 from listings.queries import LISTING_SORTS, MAX_PAGE, NEED_SORTS
+from marketplace.api import openapi_engagements
 from marketplace.api.auth import CSRF_HEADER
 from marketplace.api.blueprint import PREFIX
 from marketplace.api.openapi_schemas import ref, schemas
@@ -104,6 +105,13 @@ def _operation(
     return operation
 
 
+NEED_VISIBILITY_NOTE = _l(
+    "A need is shown only to those its visibility lets see it: public needs to everyone, providers "
+    "needs to signed-in members of provider organizations (every kind but sme), private needs to "
+    "nobody outside its organization (and platform admins); others get 404 as for a draft."
+)
+
+
 def _posting_paths(kind: str, collection: str) -> dict[str, Any]:
     name = kind.capitalize()
     item_id, if_match = _path_id("posting_id"), {"$ref": "#/components/parameters/if_match"}
@@ -136,6 +144,9 @@ def _posting_paths(kind: str, collection: str) -> dict[str, Any]:
             ),
         },
     }
+    if kind == "need":
+        for operation in (paths[f"/{collection}"]["get"], paths[f"/{collection}/{{posting_id}}"]["get"]):
+            operation["description"] = str(NEED_VISIBILITY_NOTE)
     summaries = {"publish": _l("Publish"), "close": _l("Close"), "reopen": _l("Re-open a closed one")}
     for action in ACTIONS:
         paths[f"/{collection}/{{posting_id}}/{action}"] = {
@@ -243,6 +254,7 @@ def _paths() -> dict[str, Any]:
     paths.update(_posting_paths("need", "needs"))
     paths.update(_recommendation_paths())
     paths.update(_search_paths())
+    paths.update(openapi_engagements.paths(_operation, _json, _errors, _path_id, _query))
     paths["/me"] = {
         "get": _operation(
             "get_me", "account", _l("Who is calling, with their organizations"),
@@ -267,7 +279,7 @@ def _paths() -> dict[str, Any]:
 def _components() -> dict[str, Any]:
     error = {"application/json": {"schema": ref("Error")}}
     return {
-        "schemas": schemas(),
+        "schemas": {**schemas(), **openapi_engagements.schemas()},
         "responses": {
             **{name: {"description": str(text), "content": error} for name, (_status, text) in ERRORS.items()},
             "Error": {"description": str(OTHER_ERRORS), "content": error},

@@ -65,6 +65,15 @@ def _posting_request(defs: dict[str, Any], kind: str, *, patch: bool) -> dict[st
     return schema
 
 
+STANDING = {
+    "rating": nullable({"type": "number", "minimum": 1, "maximum": 5,
+                        "description": "Average of the visible reviews (one decimal); null without reviews."}),
+    "review_count": {"type": "integer", "minimum": 0},
+    "response_rate": nullable({"type": "number", "minimum": 0, "maximum": 1,
+                               "description": "Share of the engagements others started with it that it answered (last 365 days)."}),
+}
+
+
 def _posting_response(defs: dict[str, Any], kind: str) -> dict[str, Any]:
     record = defs[kind]["properties"]
     properties: dict[str, Any] = {
@@ -85,6 +94,8 @@ def _posting_response(defs: dict[str, Any], kind: str) -> dict[str, Any]:
         updated_at={"type": "string", "format": "date-time"},
         url={"type": "string", "format": "uri", "description": "Its page on the site."},
     )
+    if kind == "listing":
+        properties.update(STANDING)
     return {
         "type": "object",
         "properties": properties,
@@ -105,6 +116,7 @@ def _organization_response(defs: dict[str, Any]) -> dict[str, Any]:
         created_at={"type": "string", "format": "date-time"},
         updated_at={"type": "string", "format": "date-time"},
         url={"type": "string", "format": "uri"},
+        **STANDING,
     )
     required = list(properties)
     for name in MEMBER_ORGANIZATION_FIELDS:

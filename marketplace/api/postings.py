@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from listings import services
 from listings.categories import STATUSES
 from listings.queries import LISTING_SORTS, NEED_SORTS, Filters, listing_query, need_query, paginate
+from listings.visibility import Viewer
 from marketplace.api import representations
 from marketplace.api.auth import caller, require_caller
 from marketplace.api.blueprint import bp
@@ -116,8 +117,10 @@ def index(kind: str) -> ResponseReturnValue:
         query = mine_query(kind, ids, filters, status)
     else:
         filters = _filters(kind, PARAMETERS[kind])
-        build = listing_query if kind == "listing" else need_query
-        query = build(db.session, filters, today())
+        if kind == "listing":
+            query = listing_query(db.session, filters, today())
+        else:
+            query = need_query(db.session, filters, today(), Viewer.of(user))
     model = services.MODELS[kind]
     query = query.options(selectinload(model.organization).selectinload(Organization.memberships))
     result = paginate(db.session, query, filters.page, filters.per_page)

@@ -45,6 +45,21 @@ def posting_url(kind: str, posting_id: int) -> str:
     return url_for("listings.detail", plural=COLLECTIONS[kind], posting_id=posting_id, _external=True)
 
 
+def standing(organization_id: int) -> dict[str, Any]:
+    """A provider's rating, number of reviews and response rate (once per organization and request)."""
+    from flask import g
+
+    from marketplace.engagements.reviews import standing as standing_of
+    from marketplace.extensions import db
+
+    cache = g.setdefault("provider_standings", {})
+    if organization_id not in cache:
+        found = standing_of(db.session, organization_id)
+        cache[organization_id] = {"rating": found.rating, "review_count": found.review_count,
+                                  "response_rate": found.response_rate}
+    return dict(cache[organization_id])
+
+
 def posting(item: Posting, user: Any) -> dict[str, Any]:
     kind = item.kind
     body: dict[str, Any] = {
@@ -66,6 +81,8 @@ def posting(item: Posting, user: Any) -> dict[str, Any]:
         updated_at=instant(item.updated_at),
         url=posting_url(kind, item.id),
     )
+    if kind == "listing":  # the provider's standing, as its page shows it
+        body.update(standing(item.organization_id))
     if is_editor(item, user) or getattr(user, "is_admin", False):
         body["hidden_reason"] = item.hidden_reason
     return body
@@ -80,6 +97,7 @@ def organization(org: Organization, user: Any) -> dict[str, Any]:
         created_at=instant(org.created_at),
         updated_at=instant(org.updated_at),
         url=url_for("organizations.profile", org_id=org.id, _external=True),
+        **standing(org.id),
     )
     if user is not None and org.member(user) is not None:
         body.update({field: getattr(org, field) for field in MEMBER_ORGANIZATION_FIELDS})

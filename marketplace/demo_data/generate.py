@@ -249,6 +249,7 @@ def need_records(today: date) -> Iterator[dict[str, Any]]:
                 "title": spaced(template.title.format(**fill)), "description": spaced(template.description.format(**fill)),
                 template.money: amount * WAN if in_wan else amount, "region": org.region,
                 "needed_by": _day(today, by) if by is not None else None, "tags": list(template.tags),
+                "visibility": needs.visibility_of(org_key, template_key),
             })
 
 

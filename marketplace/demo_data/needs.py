@@ -214,3 +214,23 @@ WANTS: dict[str, tuple[tuple[str, int, int | None], ...]] = {
     "demo-sme-xiaolan": (("working_capital", 100, 40), ("hr", 15_000, 30), ("design", 30_000, None)),
 }
 # fmt: on
+
+# Who sees each need (the records' ``visibility``). Most go to providers (the default: a need
+# names its company and what it wants to borrow); what a firm wants anyone to answer (courses,
+# fairs, space, supplier and procurement openings) is public; a few sensitive plans (a listing,
+# equity rounds, R&D bottlenecks) are private: used for matching only.
+PUBLIC_TEMPLATES = frozenset({
+    "skills", "management", "executive", "entrepreneurship", "trade_fair", "matchmaking", "supply",
+    "gov_procurement", "factory", "incubator",
+})
+PRIVATE_NEEDS = frozenset({
+    ("demo-sme-pengli", "listing"), ("demo-sme-xinlian", "equity"), ("demo-sme-yuntu", "equity"),
+    ("demo-sme-meiao", "rnd"), ("demo-sme-haiyu", "rnd"),
+})
+
+
+def visibility_of(org_key: str, template_key: str) -> str:
+    """Who sees the need ``template_key`` of the firm ``org_key``."""
+    if (org_key, template_key) in PRIVATE_NEEDS:
+        return "private"
+    return "public" if template_key in PUBLIC_TEMPLATES else "providers"

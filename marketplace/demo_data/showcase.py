@@ -108,11 +108,11 @@ FIRST_DEMO: tuple[dict[str, Any], ...] = (
     {"type": "need", "external_id": "demo-N-emc", "organization": "demo-sme-jinglian", "category": "technology",
      "subcategory": "testing", "title": "电源模块需要做 EMC 预测试",
      "description": "新产品准备出口欧洲，需要在正式认证前做 EMC 摸底测试并获得整改建议。",
-     "budget_cny": 15000, "tags": ["EMC", "出口认证"]},
+     "budget_cny": 15000, "tags": ["EMC", "出口认证"], "visibility": "public"},
     {"type": "need", "external_id": "demo-N-crossborder", "organization": "demo-sme-meichu", "category": "training",
      "subcategory": "skills", "title": "跨境电商运营团队培训",
      "description": "希望为 10 名员工安排亚马逊和独立站运营培训，最好在佛山或线上。",
-     "budget_cny": 30000, "region": "440600", "tags": ["跨境电商", "培训"]},
+     "budget_cny": 30000, "region": "440600", "tags": ["跨境电商", "培训"], "visibility": "public"},
     {"type": "need", "external_id": "demo-N-leasing", "organization": "demo-sme-meichu", "category": "financing",
      "subcategory": "leasing", "title": "新增两条自动化生产线，寻求设备融资",
      "description": "计划采购两条自动化装配线，总价约 800 万元，希望采用融资租赁或设备贷款。",
@@ -120,7 +120,7 @@ FIRST_DEMO: tuple[dict[str, Any], ...] = (
     {"type": "need", "external_id": "demo-N-office", "organization": "demo-sme-yunfan", "category": "space",
      "subcategory": "coworking", "title": "寻找广州天河区低成本孵化器工位",
      "description": "团队 8 人，需要 6 个月以上的孵化器工位，希望有创业辅导。",
-     "budget_cny": 5000, "region": "440100", "tags": ["孵化器", "工位"]},
+     "budget_cny": 5000, "region": "440100", "tags": ["孵化器", "工位"], "visibility": "public"},
 )
 
 OTHER_STATES: tuple[dict[str, Any], ...] = (
@@ -179,7 +179,8 @@ OTHER_STATES: tuple[dict[str, Any], ...] = (
      "tags": ["过桥资金"]},
     {"type": "need", "external_id": "demo-N-sme-zhiqu-packaging", "organization": "demo-sme-zhiqu", "category": "technology",
      "subcategory": "industrial_design", "title": "积木礼盒包装设计（已找到服务商）",
-     "description": "新年礼盒包装设计，已与设计公司签约。", "budget_cny": 20000, "status": "closed", "tags": ["包装设计"]},
+     "description": "新年礼盒包装设计，已与设计公司签约。", "budget_cny": 20000, "status": "closed", "tags": ["包装设计"],
+     "visibility": "public"},
     {"type": "need", "external_id": "demo-N-sme-dengdu-autumn-fair", "organization": "demo-sme-dengdu", "category": "exhibition",
      "subcategory": "trade_fair", "title": "古镇灯饰博览会的展位", "description": "希望在灯饰博览会租一个标准展位展示智能调光灯具。",
      "budget_cny": 12000, "needed_by": -7, "tags": ["展会", "灯饰"]},
@@ -193,6 +194,7 @@ OTHER_STATES: tuple[dict[str, Any], ...] = (
      "tags": ["电动推进", "游艇"]},
     {"type": "need", "external_id": "demo-N-sme-yunshi-waste-reuse", "organization": "demo-sme-yunshi", "category": "financing",
      "subcategory": "loan", "title": "石材废料综合利用生产线融资",
-     "description": "拟建石材废料制砖生产线，投资测算进行中。", "amount_cny": 3000000, "status": "draft", "tags": ["综合利用"]},
+     "description": "拟建石材废料制砖生产线，投资测算进行中。", "amount_cny": 3000000, "status": "draft", "tags": ["综合利用"],
+     "visibility": "private"},
 )
 # fmt: on

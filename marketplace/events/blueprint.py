@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from marketplace.errors import NotFound
 from marketplace.events import eventday, participation, services
@@ -98,6 +99,18 @@ REASON_LABELS = {
 def request_reason(reason: str) -> str:
     """A request's reason: the platform's own in the reader's language, else as written."""
     return str(REASON_LABELS.get(reason, reason))
+
+
+@bp.app_template_global()
+def brought_listings(participant: Participant) -> list[Any]:
+    """The participant's listings still on offer (a seeker asks about them from the event's pages)."""
+    from listings.lifecycle import is_on_offer
+    from listings.models import Listing
+    from marketplace.timeutil import today
+
+    ids = [i for i in participant.listing_ids or [] if isinstance(i, int)]
+    rows = db.session.scalars(select(Listing).where(Listing.id.in_(ids), Listing.organization_id == participant.organization_id))
+    return [x for x in rows if is_on_offer(x, today())] if ids else []
 
 
 @bp.app_template_global()

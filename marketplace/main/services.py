@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from listings.lifecycle import on_offer_clause
 from listings.models import Listing, Need
 from listings.queries import Filters, listing_query
+from listings.visibility import Viewer, visible_clause
 from marketplace.events.models import Event, EventSlot, Meeting
 from marketplace.events.participation import OPEN_PHASES
 from marketplace.organizations.models import Organization
@@ -27,21 +28,21 @@ class PlatformNumbers:
     """The counts the home page shows (each one COUNT query)."""
 
     listings: int  # listings on offer now
-    needs: int  # needs on offer now
+    needs: int  # needs on offer now that the viewer may see (the needs page lists as many)
     verified_organizations: int
     events: int  # events open to the public (not drafts)
     meetings_held: int
 
 
-def platform_numbers(session: Session, as_of: date) -> PlatformNumbers:
-    """The platform's numbers on ``as_of`` (a Chinese calendar day)."""
+def platform_numbers(session: Session, as_of: date, viewer: Viewer) -> PlatformNumbers:
+    """The platform's numbers on ``as_of`` (a Chinese calendar day), as ``viewer`` may see them."""
 
     def count(*where: ColumnElement[bool]) -> int:
         return int(session.scalar(select(func.count()).where(*where)) or 0)
 
     return PlatformNumbers(
         listings=count(on_offer_clause(Listing, as_of)),
-        needs=count(on_offer_clause(Need, as_of)),
+        needs=count(on_offer_clause(Need, as_of), visible_clause(viewer)),
         verified_organizations=count(Organization.verification_status == "verified"),
         events=count(Event.phase != "draft"),
         meetings_held=count(Meeting.status == "held"),

@@ -13,8 +13,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import select
 
+from listings.visibility import Viewer
 from marketplace.extensions import db
 from marketplace.main import services
 from marketplace.main.icons import icon
@@ -39,7 +41,7 @@ def index() -> ResponseReturnValue:
         )
     return render_template(
         "main/index.html",
-        numbers=services.platform_numbers(db.session, as_of),
+        numbers=services.platform_numbers(db.session, as_of, Viewer.of(current_user)),
         offers_by_category=services.offers_by_category(db.session, as_of),
         featured=featured,
         newest=services.newest_listings(db.session, as_of, exclude=[p.id for p in featured]),

@@ -35,6 +35,13 @@ def role_of_kind(kind: str) -> str:
     return "provider"
 
 
+#: The kinds on the offering side: every kind but SMEs (banks and other providers, government
+#: programmes, associations, event organizers, the platform's own organization). Their members
+#: are the ones offered "Publish a listing", and they see the needs SMEs post for providers
+#: (:mod:`listings.visibility`).
+PROVIDER_KINDS = tuple(kind for kind in KINDS if role_of_kind(kind) != "sme")
+
+
 VERIFICATION_STATUSES = ("unverified", "pending", "verified", "rejected")
 VERIFICATION_LABELS = {
     "unverified": _l("Unverified"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from listings.lifecycle import is_listed
 from listings.models import Listing, Need
+from listings.visibility import LEAD_VISIBILITIES
 from marketplace.organizations.models import Organization
 from marketplace.reference import PROVINCE, REGIONS, SECTION_DIVISIONS
 from matching import ListingFacts, ListingProfile, NeedProfile, Seeker, Vocabulary
@@ -76,4 +77,5 @@ def need_profile(need: Need, as_of: date) -> NeedProfile:
         budget=need.budget_cny,
         offered=is_listed(need),
         needed_by=need.needed_by,
+        lead=need.visibility in LEAD_VISIBILITIES,
     )

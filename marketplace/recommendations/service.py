@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from listings.lifecycle import is_on_offer
 from listings.models import Listing, Need
+from listings.visibility import is_lead_for
 from marketplace.money import amount_text
 from marketplace.organizations.models import Organization
 from marketplace.recommendations.profiles import listing_profile, need_text, seeker_of, vocabulary
@@ -174,7 +175,8 @@ def listings_for_organization(session: Session, organization: Organization, *, l
 
 
 def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as_of: date | None = None) -> list[Recommendation]:
-    """Published needs of the listing's category that it can serve, best first."""
+    """Published needs of the listing's category that it can serve and that the listing's
+    organization may see as leads (:func:`listings.visibility.is_lead_for`), best first."""
     day = _today(as_of)
     facts = listing_profile(listing).facts
     if not facts.offered or (facts.until is not None and facts.until < day):
@@ -187,8 +189,9 @@ def leads_for_listing(session: Session, listing: Listing, *, limit: int = 10, as
         need = rows.get(match.id)
         # A lead asks for what the listing offers: a need of another category is not one, however
         # close its words (a loan is no lead for a need of MES software).
+        # Nor is a need its SME keeps from the listing's organization (a private one never is).
         if (need is None or need.organization_id == listing.organization_id or need.category != listing.category
-                or not is_on_offer(need, day)):
+                or not is_on_offer(need, day) or not is_lead_for(need, listing.organization)):
             continue
         seeker = seeker_of(need.organization, region=need.region, amount=need.amount_cny, as_of=day)
         if violated_rules(facts, seeker, vocab):

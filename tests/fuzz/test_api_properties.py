@@ -16,6 +16,7 @@ Hypothesis' shrinking finds the smallest culprit instead of any later request.
 from __future__ import annotations
 
 import multiprocessing
+import re
 import resource
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +85,15 @@ WRITES: dict[tuple[str, str], Write] = {
     ("patch", "/organizations/{org_id}"): Write("sme", "organization", {"description": "PCBA 贴片", "employees": 30, "region": "441900", "tags": ["SMT"]}),
 }
 WRITE_IDS = [f"{method.upper()} {path}" for method, path in WRITES]
+# Engagement writes (who writes, a body the API accepts, the stage the target engagement is in
+# first: None for the two that start one); fuzzed by test_hostile_engagement_bodies_answer_4xx.
+ENGAGEMENT_WRITES: dict[tuple[str, str], tuple[str, dict[str, Any], str | None]] = {
+    ("post", "/listings/{listing_id}/inquiries"): ("sme", {"message": "想申请 300 万元"}, None),
+    ("post", "/needs/{need_id}/proposals"): ("bank", {"message": "我行可提供"}, None),
+    ("patch", "/engagements/{engagement_id}"): ("bank", {"stage": "proposal"}, "in_discussion"),
+    ("post", "/engagements/{engagement_id}/messages"): ("sme", {"body": "请问利率？"}, "new"),
+    ("post", "/engagements/{engagement_id}/review"): ("sme", {"rating": 5, "text": "放款快"}, "won"),
+}
 
 
 # --- write operations -------------------------------------------------------------------------
@@ -97,7 +107,7 @@ def test_every_write_operation_of_the_document_is_fuzzed(fuzz_market):
         for method in item
         if method in ("post", "patch", "put", "delete")
     }
-    assert documented == set(WRITES)
+    assert documented == set(WRITES) | set(ENGAGEMENT_WRITES)
 
 
 @pytest.mark.parametrize("operation", list(WRITES), ids=WRITE_IDS)
@@ -149,6 +159,63 @@ def test_hostile_bodies_answer_4xx_and_leave_the_market_working(fuzz_market, cap
             f"{context} with body {short(body)} (Content-Type {content_type}, If-Match {short(if_match, 40)}) "
             f"-> {response.status_code} {response.get_data(as_text=True)[:300]!r}\n  " + "\n  ".join(problems)
         )
+
+
+def _engagement_in(market: Any, stage: str) -> int:
+    """A fresh engagement between the market's SME and bank about the loan, moved to ``stage``."""
+    from listings.models import Listing
+    from marketplace.engagements import services as engagements
+    from tests.factories import org_of
+
+    sme, bank = market.user_of("sme"), market.user_of("bank")
+    engagement = engagements.inquire(db.session, db.session.get(Listing, market.listing_id), org_of(sme), sme,
+                                     {"message": "你好"})
+    if stage != "new":
+        engagements.post_message(db.session, engagement, bank, "您好")
+    if stage == "won":
+        engagements.move(db.session, engagement, bank, {"stage": "proposal"})
+        engagements.move(db.session, engagement, bank, {"stage": "won", "deal_kind": "loan", "amount_cny": 1_000_000})
+    db.session.commit()
+    return engagement.id
+
+
+def _no_engagements() -> None:
+    from sqlalchemy import delete
+
+    from marketplace.engagements.models import Engagement
+
+    db.session.rollback()
+    db.session.execute(delete(Engagement))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("operation", list(ENGAGEMENT_WRITES), ids=[f"{m.upper()} {p}" for m, p in ENGAGEMENT_WRITES])
+@fuzz_settings(WRITE_EXAMPLES)
+@given(data=st.data())
+def test_hostile_engagement_bodies_answer_4xx(fuzz_market, caplog, operation, data):
+    """Engagement writes get the same hostile bodies; whatever the answer, it is a documented one
+    (no 5xx), and the caller's engagements still list and read."""
+    method, path = operation
+    owner, base, stage = ENGAGEMENT_WRITES[operation]
+    document = openapi_document(fuzz_market.client)
+    body = data.draw(mutated(base, body_fields(document, method, path), ATTRIBUTE_KEYS), label="body")
+    headers = fuzz_market.headers_of(owner)
+    try:
+        target = _engagement_in(fuzz_market, stage) if stage else None
+        url = API + path.format(listing_id=fuzz_market.listing_id, need_id=fuzz_market.need_id, engagement_id=target)
+        caplog.clear()
+        response = fuzz_market.client.open(url, method=method.upper(), data=body_bytes(body), headers=headers)
+        context = f"{method.upper()} {url}"
+        problems = check_answer(document, method, path, response, context)
+        problems += [f"logged: {entry}" for entry in server_errors(caplog.records)]
+        listed = fuzz_market.client.get(f"{API}/engagements", headers=headers)
+        problems += [] if listed.status_code == 200 else [f"then GET /engagements -> {listed.status_code}"]
+        for item in (listed.get_json(silent=True) or {}).get("items", []):
+            again = fuzz_market.client.get(f"{API}/engagements/{item['id']}", headers=headers)
+            problems += check_answer(document, "get", "/engagements/{engagement_id}", again, "then GET the engagement")
+        assert not problems, f"{context} with body {short(body)} -> {response.status_code}\n  " + "\n  ".join(problems)
+    finally:
+        _no_engagements()
 
 
 @pytest.mark.parametrize("operation", list(WRITES), ids=WRITE_IDS)
@@ -228,8 +295,14 @@ def _get_operations(document: dict[str, Any]) -> dict[str, list[str]]:
 GET_PATHS = [
     "/docs", "/listings", "/listings/{posting_id}", "/listings/{posting_id}/leads", "/me", "/needs",
     "/needs/{posting_id}", "/needs/{posting_id}/matches", "/openapi.json", "/organizations",
-    "/organizations/{org_id}", "/search",
+    "/organizations/{org_id}", "/search", "/engagements", "/engagements/{engagement_id}",
+    "/engagements/{engagement_id}/messages",
 ]
+
+
+def _fill(path: str, value: Any) -> str:
+    """``path`` with every {name} replaced by ``value``."""
+    return re.sub(r"\{[a-z_]+\}", str(value), path)
 
 
 QUERY_TARGETS = [("api", path) for path in GET_PATHS] + [("page", path) for path in ("/listings", "/needs", "/search")]
@@ -266,7 +339,7 @@ def test_hostile_query_parameters_answer_4xx(fuzz_market, caplog, where, path):
     @given(query=_query_strategy(names), who=st.sampled_from(["anonymous", "bank", "sme"]), path_id=path_ids)
     def run(query: str, who: str, path_id: str) -> None:
         headers = {} if who == "anonymous" else fuzz_market.headers_of(who)
-        url = (API if is_api else "") + path.format(posting_id=path_id, org_id=path_id) + "?" + query
+        url = (API if is_api else "") + _fill(path, path_id) + "?" + query
         caplog.clear()
         response = fuzz_market.client.get(url, headers=headers)
         problems = []
@@ -304,10 +377,12 @@ def test_out_of_range_path_ids_answer_404(fuzz_market, caplog, hostile_id):
             continue
         for method in item:
             caplog.clear()
-            url = API + path.format(posting_id=hostile_id, org_id=hostile_id)
+            url = API + _fill(path, hostile_id)
             write = WRITES.get((method, path))
-            headers = fuzz_market.headers_of(write.owner if write else "bank")
-            response = fuzz_market.client.open(url, method=method.upper(), json=write.base if write else None, headers=headers)
+            engagement_write = ENGAGEMENT_WRITES.get((method, path))
+            owner = write.owner if write else engagement_write[0] if engagement_write else "bank"
+            body = write.base if write else engagement_write[1] if engagement_write else None
+            response = fuzz_market.client.open(url, method=method.upper(), json=body, headers=fuzz_market.headers_of(owner))
             if response.status_code != 404:
                 failures.append(f"{method.upper()} {url} -> {response.status_code}; " + "; ".join(server_errors(caplog.records))[-600:])
                 continue

@@ -30,6 +30,7 @@ from marketplace import create_app, demo
 from marketplace.accounts.models import User
 from marketplace.demo_data import ORGANIZATIONS, records
 from marketplace.demo_data.organizations import LEGACY
+from marketplace.engagements.models import Engagement, EngagementMessage, Review
 from marketplace.events import participation, scheduling
 from marketplace.events.models import (
     Event,
@@ -50,7 +51,7 @@ from marketplace.timeutil import today, utcnow
 from tests.conftest import IsolatedClient, _empty_tables, base_config
 
 MODELS = (Organization, User, Membership, Listing, Need, Event, EventSlot, Participant, MeetingRequest, Meeting,
-          MeetingSeat, Notification, OutboxMessage)
+          MeetingSeat, Notification, OutboxMessage, Engagement, EngagementMessage, Review)
 
 
 def _count(model: Any, *where: Any) -> int:
@@ -166,6 +167,22 @@ def test_needs_and_the_other_states_of_a_posting(loaded):
         assert expired >= 2  # published, but their date has passed
 
 
+def test_needs_have_a_realistic_mix_of_visibilities(loaded, client):
+    """Most needs are for providers, some public, a few private; a visitor sees only the public
+    ones, a bank the public and providers ones; no event participant brings a private need."""
+    day = today()
+    on_offer = db.session.scalars(select(Need).where(on_offer_clause(Need, day))).all()
+    mix = Counter(n.visibility for n in on_offer)
+    assert mix["providers"] > mix["public"] + mix["private"] and mix["public"] >= 10 and 3 <= mix["private"] <= 8
+    shown = lambda: int(re.search(r'data-number="needs">(\d+)<', client.get("/").get_data(as_text=True)).group(1))  # noqa: E731
+    assert shown() == mix["public"]
+    client.post("/login", data={"email": "bank@demo.gd.cn", "password": demo.DEMO_PASSWORD})
+    assert shown() == mix["public"] + mix["providers"]
+    client.post("/logout")
+    private = {n.id for n in db.session.scalars(select(Need).where(Need.visibility == "private"))}
+    assert not any(set(p.need_ids or []) & private for p in db.session.scalars(select(Participant)))
+
+
 def test_every_posting_passes_the_records_schema_and_is_made_the_same_way_each_time():
     day = today()
     rows = records(day)
@@ -238,6 +255,31 @@ def test_pages_for_the_demo_logins(client):
     client.post("/login", data={"email": "sme@demo.gd.cn", "password": demo.DEMO_PASSWORD})
     agenda = client.get(f"/events/{event.id}/agenda")
     assert agenda.status_code == 200 and "银行" in agenda.get_data(as_text=True)
+
+
+# --- engagements -----------------------------------------------------------------------------
+
+
+def test_the_demo_logins_find_engagements_at_every_stage(loaded, client):
+    from marketplace.engagements import reviews, services
+
+    sme = db.session.scalar(select(User).where(User.email == "sme@demo.gd.cn"))
+    bank = db.session.scalar(select(User).where(User.email == "bank@demo.gd.cn"))
+    stages = Counter(e.stage for e in db.session.scalars(select(Engagement)))
+    assert stages["won"] >= 1 and stages["lost"] >= 1 and stages["in_discussion"] >= 1 and stages["new"] >= 2
+    won = db.session.scalar(select(Engagement).where(Engagement.stage == "won"))
+    assert won.amount_cny and won.deal_kind == "loan" and won.first_response_at > won.created_at
+    assert [m.created_at for m in won.messages] == sorted(m.created_at for m in won.messages)
+    standing = reviews.standing(db.session, won.provider_org_id)
+    assert standing.review_count == 1 and standing.rating == 5.0
+    assert services.pipeline(db.session, sme, "seeker").counts["won"] == 1
+    sme2 = db.session.scalar(select(User).where(User.email == "sme2@demo.gd.cn"))
+    assert services.pipeline(db.session, sme2, "seeker").waiting >= 1  # the bank's proposal, unanswered for days
+    assert services.pipeline(db.session, bank, "provider").counts["new"] >= 1
+    client.post("/login", data={"email": "sme@demo.gd.cn", "password": demo.DEMO_PASSWORD})
+    page = client.get("/engagements").get_data(as_text=True)
+    assert client.get(f"/engagements/{won.id}").status_code == 200 and "engagement-" in page
+    client.post("/logout")
 
 
 # --- recommendations --------------------------------------------------------------------------

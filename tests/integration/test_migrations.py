@@ -54,3 +54,27 @@ def test_file_names_sort_in_chain_order():
         revisions.append(revision)
         parents[revision] = None if parent == "None" else parent
     assert [parents[r] for r in revisions] == [None, *revisions[:-1]]
+
+
+def test_existing_needs_become_visible_to_providers(make_app, tmp_path, is_postgres):
+    """Before visibility every published need was public; the migration gives each existing need
+    the new default, providers (a need names its company and its financing)."""
+    from sqlalchemy import text
+
+    overrides = {} if is_postgres else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'v.db'}"}
+    app = make_app(**overrides)
+    with app.app_context():
+        upgrade()
+        downgrade(revision="8c3f1a6e2b47")  # the revision before visibility
+        now = "2026-12-01 08:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organizations (id, external_id, name, kind, description, tags, verification_status, created_at, updated_at) "
+                "VALUES (1, 'org-1', '企业', 'sme', '', '[]', 'unverified', :now, :now)"), {"now": now})
+            connection.execute(text(
+                "INSERT INTO needs (id, external_id, organization_id, category, title, description, tags, attributes, status, "
+                "created_at, updated_at, version) VALUES (1, 'need-1', 1, 'service', '需求', '描述', '[]', '{}', 'published', "
+                ":now, :now, 1)"), {"now": now})
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT visibility FROM needs")).scalars().all() == ["providers"]

@@ -80,9 +80,11 @@ def test_need_round_trip_and_only_smes_post_needs(client, make_user):
     assert client.get(f"{API}/needs/{need['id']}").status_code == 404  # a draft: anonymous sees nothing
     published = client.post(f"{API}/needs/{need['id']}/publish", headers=headers)
     assert published.status_code == 200 and published.get_json()["status"] == "published"
-    assert client.get(f"{API}/needs/{need['id']}").status_code == 200
+    assert published.get_json()["visibility"] == "providers"  # the default: still not for anonymous callers
+    assert client.get(f"{API}/needs/{need['id']}").status_code == 404
 
     bank = make_user(kind="bank")
+    assert client.get(f"{API}/needs/{need['id']}", headers=token_headers(bank)).status_code == 200
     refused = client.post(f"{API}/needs", json=NEED, headers=token_headers(bank))
     error_of(refused, 403, "forbidden")
     assert _count(Need) == 1

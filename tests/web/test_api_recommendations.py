@@ -31,6 +31,7 @@ NEED = {
     "description": "计划采购研发设备，希望获得无抵押信用贷款，金额一百万元。",
     "amount_cny": 1_000_000,
     "region": "441900",
+    "visibility": "public",  # anonymous callers read its matches (who sees needs: test_need_visibility)
 }
 
 

@@ -356,8 +356,9 @@ def start_pages(demo_app: Flask) -> dict[str, list[str]]:
         pending = _first(Organization, Organization.verification_status == "pending")
         loan = _first(Listing, Listing.organization_id == bank.id, Listing.status == "published")
         draft = _first(Listing, Listing.status == "draft")
-        need = _first(Need, Need.organization_id == sme.id, Need.status == "published")
-        closed_need = _first(Need, Need.status == "closed")
+        need = _first(Need, Need.organization_id == sme.id, Need.status == "published")  # for providers
+        public_need = _first(Need, Need.visibility == "public", Need.status == "published")
+        closed_need = _first(Need, Need.status == "closed", Need.visibility == "public")
         everyone = [
             "/", "/search", "/search?q=资金周转",
             "/search?q=资金周转&category=financing&subcategory=loan&region=440600&size_class=small&verified=1&sort=newest",
@@ -366,10 +367,10 @@ def start_pages(demo_app: Flask) -> dict[str, list[str]]:
             "/listings?category=training&max_price=5000&sort=deadline", "/listings?amount=abc&max_price=x&page=999",
             "/needs", "/needs?category=financing&amount=abc", "/events", f"/events/{scheduled.id}",
             f"/events/{open_event.id}", "/orgs", "/orgs?kind=bank&verified=1", "/orgs?kind=nonsense&region=1",
-            f"/listings/{loan.id}", f"/needs/{need.id}", f"/needs/{closed_need.id}", f"/orgs/{sme.id}",
+            f"/listings/{loan.id}", f"/needs/{public_need.id}", f"/needs/{closed_need.id}", f"/orgs/{sme.id}",
             f"/orgs/{bank.id}", f"/orgs/{organizer.id}",
         ]
-        member = ["/account", "/notifications", "/search/saved"]
+        member = ["/account", "/notifications", "/search/saved", f"/needs/{need.id}"]  # the SME's own, and providers
         participant = [f"/events/{scheduled.id}/{page}" for page in ("requests", "agenda", "recommendations", "participants")]
         pages = {
             "anonymous": [*everyone, "/login", "/signup", "/password/forgot"],

@@ -1,0 +1,63 @@
+"""The engagement pages' forms: an inquiry on a listing, a proposal on a need, a message, and a
+stage change (with the deal in 万元, or the reason it was lost)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from marketplace.engagements.services import DEAL_LABELS, MESSAGE_MAX, REASON_MAX
+from marketplace.forms import BoundedForm, WanField, WholeNumberField, options, wan_to_cny
+
+
+class InquiryForm(BoundedForm):
+    message = TextAreaField(_l("Your message"), render_kw={"maxlength": MESSAGE_MAX, "rows": 5},
+                            description=_l("What you need, by when, and anything the provider should know first."))
+    need_id = SelectField(_l("For which of your needs (optional)"), validate_choice=False, choices=[])
+
+    def service_data(self) -> dict[str, Any]:
+        return {"message": self.message.data or "", "need_id": int(self.need_id.data) if (self.need_id.data or "").isdigit() else None}
+
+
+class ProposalForm(BoundedForm):
+    listing_id = SelectField(_l("The offer you propose"), validate_choice=False, choices=[])
+    message = TextAreaField(_l("Your proposal"), render_kw={"maxlength": MESSAGE_MAX, "rows": 5},
+                            description=_l("How your offer meets this need: terms, time, what you would need from them."))
+
+    def service_data(self) -> dict[str, Any]:
+        return {"message": self.message.data or "",
+                "listing_id": int(self.listing_id.data) if (self.listing_id.data or "").isdigit() else None}
+
+
+class MessageForm(BoundedForm):
+    body = TextAreaField(_l("Message"), render_kw={"maxlength": MESSAGE_MAX, "rows": 3})
+
+
+class StageForm(BoundedForm):
+    stage = HiddenField()
+    version = WholeNumberField(low=1, high=2**31 - 1)
+    deal_kind = SelectField(_l("What was agreed"), validate_choice=False,
+                            choices=lambda: options([("", _l("Choose…")), *DEAL_LABELS.items()]))
+    amount_wan = WanField(_l("Amount (10,000 CNY)"), render_kw={"min": 0, "step": "any"})
+    reason = StringField(_l("Reason"), render_kw={"maxlength": REASON_MAX})
+
+    def service_data(self) -> dict[str, Any]:
+        return {"stage": self.stage.data or "", "deal_kind": self.deal_kind.data or None,
+                "amount_cny": wan_to_cny(self.amount_wan.data), "reason": self.reason.data or ""}
+
+
+class ReviewForm(BoundedForm):
+    rating = SelectField(_l("Rating"), validate_choice=False,
+                         choices=lambda: options([("", _l("Choose…")), *[(str(n), "★" * n) for n in range(5, 0, -1)]]))
+    text = TextAreaField(_l("Your review"), render_kw={"maxlength": 2000, "rows": 4},
+                         description=_l("What went well, what did not: other enterprises read it on the provider's profile."))
+
+
+class ReplyForm(BoundedForm):
+    reply = TextAreaField(_l("Your reply"), render_kw={"maxlength": 2000, "rows": 3})
+
+
+class ReportForm(BoundedForm):
+    reason = StringField(_l("Why should the platform look at it?"), render_kw={"maxlength": REASON_MAX})
