@@ -38,6 +38,7 @@ class NeedProfile:
     budget: int | None = None
     offered: bool = True  # published, not hidden, not archived
     needed_by: date | None = None
+    lead: bool = True  # its SME lets providers see it (not private): it may be shown as a lead
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,7 @@ class Recommender:
             need = self.needs.get(need_id)
             if need is not None and as_of is not None:
                 need = replace(need, seeker=replace(need.seeker, as_of=as_of))
-            if need is None or not need.offered or violated_rules(listing.facts, need.seeker, self.vocabulary):
+            if need is None or not need.offered or not need.lead or violated_rules(listing.facts, need.seeker, self.vocabulary):
                 continue
             if need.needed_by is not None and need.needed_by < need.seeker.as_of:
                 continue
