@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from marketplace.api.openapi_schemas import nullable, ref
+from marketplace.bounds import MAX_ID
 from marketplace.engagements.models import DEAL_KINDS, SIDES, STAGES
 from marketplace.engagements.services import MESSAGE_MAX, REASON_MAX
 
@@ -49,10 +50,10 @@ def schemas() -> dict[str, Any]:
         "Engagement": _object({**engagement, "history": history}, required=list(engagement)),
         "EngagementPage": _object({"items": {"type": "array", "items": ref("Engagement")}, "total": {"type": "integer"},
                                    "page": {"type": "integer"}, "per_page": {"type": "integer"}}),
-        "InquiryCreate": _object({"message": text, "need_id": nullable({"type": "integer"}),
+        "InquiryCreate": _object({"message": text, "need_id": nullable({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
                                   "organization": {"type": "string", "description": "external_id of the caller's SME"}},
                                  required=["message"]),
-        "ProposalCreate": _object({"message": text, "listing_id": {"type": "integer"},
+        "ProposalCreate": _object({"message": text, "listing_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                                    "organization": {"type": "string", "description": "external_id of the caller's organization"}},
                                   required=["message", "listing_id"]),
         "EngagementPatch": _object({"stage": {"enum": list(STAGES)}, "deal_kind": {"enum": list(DEAL_KINDS)},

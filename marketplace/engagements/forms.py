@@ -8,8 +8,16 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
+from marketplace.bounds import MAX_ID
 from marketplace.engagements.services import DEAL_LABELS, MESSAGE_MAX, REASON_MAX
 from marketplace.forms import BoundedForm, WanField, WholeNumberField, options, wan_to_cny
+
+
+def _chosen_id(value: str | None) -> int | None:
+    """The id a select sent (digits within the id column), else None (then the service says
+    which field is wrong)."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID else None
 
 
 class InquiryForm(BoundedForm):
@@ -18,7 +26,7 @@ class InquiryForm(BoundedForm):
     need_id = SelectField(_l("For which of your needs (optional)"), validate_choice=False, choices=[])
 
     def service_data(self) -> dict[str, Any]:
-        return {"message": self.message.data or "", "need_id": int(self.need_id.data) if (self.need_id.data or "").isdigit() else None}
+        return {"message": self.message.data or "", "need_id": _chosen_id(self.need_id.data)}
 
 
 class ProposalForm(BoundedForm):
@@ -28,7 +36,7 @@ class ProposalForm(BoundedForm):
 
     def service_data(self) -> dict[str, Any]:
         return {"message": self.message.data or "",
-                "listing_id": int(self.listing_id.data) if (self.listing_id.data or "").isdigit() else None}
+                "listing_id": _chosen_id(self.listing_id.data)}
 
 
 class MessageForm(BoundedForm):

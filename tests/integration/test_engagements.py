@@ -206,3 +206,13 @@ def test_the_sme_reviews_a_finished_engagement_once_and_the_provider_replies_or_
     assert review.hidden_at is not None and reviews.visible(db.session, org_of(bank).id) == []
     assert reviews.standing(db.session, org_of(bank).id).review_count == 0
     assert count(Review) == 1
+
+
+def test_an_id_beyond_the_column_is_no_row(app: Any, cast: dict[str, Any]) -> None:
+    for huge in (2**31, 2**63, -1, 0):
+        with pytest.raises(ValidationFailed) as caught:
+            services.propose(db.session, cast["need"], org_of(cast["bank"]), cast["bank"], {"message": "x", "listing_id": huge})
+        assert "listing_id" in caught.value.fields
+        with pytest.raises(ValidationFailed) as caught:
+            services.inquire(db.session, cast["loan"], org_of(cast["sme"]), cast["sme"], {"message": "x", "need_id": huge})
+        assert "need_id" in caught.value.fields

@@ -109,6 +109,9 @@ def test_a_provider_proposes_from_its_leads(client: Any, auth: Any, cast: dict[s
     engagement = db.session.scalar(select(Engagement))
     assert engagement is not None and engagement.started_by == "provider"
     db.session.rollback()
+    for huge in ("2147483648", "99999999999999999999", "１"):  # no such listing: the field says so, never a 500
+        refused = client.post(f"/needs/{need_id}/propose", data={"listing_id": huge, "message": "x"})
+        assert refused.status_code == 422, huge
     as_user(client, auth, "sme@example.cn")
     page(client, f"/needs/{need_id}/propose", 404)  # an SME does not propose (and not to itself)
 
