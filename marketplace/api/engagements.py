@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 
 from listings import services as postings
 from listings.models import Listing, Need
+from listings.queries import paginate
+from marketplace.api import representations
 from marketplace.api.auth import require_caller
 from marketplace.api.blueprint import bp
 from marketplace.api.http import (
@@ -21,6 +23,7 @@ from marketplace.api.http import (
     expected_version,
     json_object,
 )
+from marketplace.api.organizations import page_parameters
 from marketplace.api.postings import owner_for_new
 from marketplace.engagements import services
 from marketplace.engagements.models import STAGES, Engagement, EngagementMessage
@@ -29,7 +32,6 @@ from marketplace.extensions import db
 
 START_FIELDS = {"inquiry": ("message", "need_id", "organization"), "proposal": ("message", "listing_id", "organization")}
 PATCH_FIELDS = ("stage", "deal_kind", "amount_cny", "reason")
-MAX_PER_PAGE = 100
 
 
 def _unknown(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -124,15 +126,6 @@ def needs_propose(need_id: int) -> ResponseReturnValue:
     return _respond(engagement, "provider", 201)
 
 
-def _page_parameter(name: str, default: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise bad_parameters([name])
-    return int(raw)
-
-
 @bp.get("/engagements")
 def engagements_index() -> ResponseReturnValue:
     user = require_caller()
@@ -142,12 +135,11 @@ def engagements_index() -> ResponseReturnValue:
         raise bad_parameters(["stage"])
     if side is not None and side not in ("seeker", "provider"):
         raise bad_parameters(["side"])
-    page, per_page = _page_parameter("page", 1, 10_000), _page_parameter("per_page", 20, MAX_PER_PAGE)
-    rows = services.for_user(db.session, user, stage=stage, side=side, limit=10_000)
-    chosen = rows[(page - 1) * per_page: page * per_page]
-    unread = services.unread_counts(db.session, user, [e.id for e in chosen])
-    items = [representation(e, services.side_of(e, user) or "seeker", unread.get(e.id, 0)) for e in chosen]
-    return jsonify({"items": items, "total": len(rows), "page": page, "per_page": per_page})
+    page, per_page = page_parameters()
+    result = paginate(db.session, services.user_query(user, stage=stage, side=side), page, per_page)
+    unread = services.unread_counts(db.session, user, [e.id for e in result.items])
+    return jsonify(representations.page(result, lambda e: representation(
+        e, services.side_of(e, user) or "seeker", unread.get(e.id, 0))))
 
 
 @bp.get("/engagements/<int:engagement_id>")

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.api.openapi_schemas import nullable, ref
+from marketplace.api.openapi_schemas import nullable, page_schema, ref
 from marketplace.bounds import MAX_ID
 from marketplace.engagements.models import DEAL_KINDS, SIDES, STAGES
 from marketplace.engagements.services import MESSAGE_MAX, REASON_MAX
@@ -48,8 +48,7 @@ def schemas() -> dict[str, Any]:
     text = {"type": "string", "minLength": 1, "maxLength": MESSAGE_MAX}
     return {
         "Engagement": _object({**engagement, "history": history}, required=list(engagement)),
-        "EngagementPage": _object({"items": {"type": "array", "items": ref("Engagement")}, "total": {"type": "integer"},
-                                   "page": {"type": "integer"}, "per_page": {"type": "integer"}}),
+        "EngagementPage": page_schema("Engagement"),
         "InquiryCreate": _object({"message": text, "need_id": nullable({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
                                   "organization": {"type": "string", "description": "external_id of the caller's SME"}},
                                  required=["message"]),

@@ -166,7 +166,7 @@ def _organization_patch() -> dict[str, Any]:
     }
 
 
-def _page(item: str) -> dict[str, Any]:
+def page_schema(item: str) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
@@ -372,11 +372,11 @@ def schemas() -> dict[str, Any]:
         result[name] = _posting_response(defs, kind)
         result[f"{name}Create"] = _posting_request(defs, kind, patch=False)
         result[f"{name}Patch"] = _posting_request(defs, kind, patch=True)
-        result[f"{name}Page"] = _page(name)
+        result[f"{name}Page"] = page_schema(name)
     result.update(
         Organization=_organization_response(defs),
         OrganizationPatch=_organization_patch(),
-        OrganizationPage=_page("Organization"),
+        OrganizationPage=page_schema("Organization"),
         Error=ERROR,
         Me=ME,
         VersionBody=VERSION_BODY,

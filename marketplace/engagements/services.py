@@ -27,7 +27,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -121,12 +121,9 @@ def _org_ids(user: Any) -> list[int]:
     return [m.organization_id for m in getattr(user, "memberships", [])]
 
 
-def for_user(session: Session, user: Any, *, stage: str | None = None, side: str | None = None,
-             limit: int = 500) -> list[Engagement]:
-    """The engagements of the user's organizations (either side), latest activity first."""
+def user_query(user: Any, *, stage: str | None = None, side: str | None = None) -> Select[tuple[Engagement]]:
+    """The engagements of the user's organizations (either side, or ``side``), latest activity first."""
     orgs = _org_ids(user)
-    if not orgs:
-        return []
     query = select(Engagement).where(or_(Engagement.seeker_org_id.in_(orgs), Engagement.provider_org_id.in_(orgs)))
     if stage:
         query = query.where(Engagement.stage == stage)
@@ -135,9 +132,16 @@ def for_user(session: Session, user: Any, *, stage: str | None = None, side: str
     elif side == "provider":
         query = query.where(Engagement.provider_org_id.in_(orgs))
     activity = func.coalesce(Engagement.last_message_at, Engagement.updated_at)
-    return list(session.scalars(query.options(selectinload(Engagement.listing), selectinload(Engagement.seeker),
-                                              selectinload(Engagement.provider))
-                                .order_by(activity.desc(), Engagement.id.desc()).limit(limit)))
+    return query.options(selectinload(Engagement.listing), selectinload(Engagement.seeker),
+                         selectinload(Engagement.provider)).order_by(activity.desc(), Engagement.id.desc())
+
+
+def for_user(session: Session, user: Any, *, stage: str | None = None, side: str | None = None,
+             limit: int = 500) -> list[Engagement]:
+    """:func:`user_query`'s first ``limit`` engagements."""
+    if not _org_ids(user):
+        return []
+    return list(session.scalars(user_query(user, stage=stage, side=side).limit(limit)))
 
 
 def shared_with(session: Session, organization_id: int) -> set[int]:
@@ -146,17 +150,6 @@ def shared_with(session: Session, organization_id: int) -> set[int]:
     rows = session.execute(select(Engagement.seeker_org_id, Engagement.provider_org_id).where(
         or_(Engagement.seeker_org_id == organization_id, Engagement.provider_org_id == organization_id))).all()
     return {x for row in rows for x in row} - {organization_id}
-
-
-def need_shared(session: Session, need: Need, user: Any) -> bool:
-    """Whether the user's organization is the other side of an engagement about ``need`` that
-    the need's owner takes part in (it may then see the need, whatever its visibility)."""
-    orgs = _org_ids(user)
-    if not orgs:
-        return False
-    return session.scalar(select(Engagement.id).where(
-        Engagement.need_id == need.id, Engagement.seeker_org_id == need.organization_id,
-        Engagement.provider_org_id.in_(orgs)).limit(1)) is not None
 
 
 # --- starting -------------------------------------------------------------------------------

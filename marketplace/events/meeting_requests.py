@@ -65,8 +65,7 @@ def meeting_count(session: Session, participant: Participant) -> int:
     """The participant's agreed meetings (a proposal not yet accepted by both sides is not one)."""
     return int(session.scalar(select(func.count()).select_from(Meeting).where(
         or_(Meeting.low_id == participant.id, Meeting.high_id == participant.id),
-        Meeting.status.in_(LIVE_MEETINGS),
-        ~((Meeting.source == "recommended") & ~((Meeting.low_answer == "accepted") & (Meeting.high_answer == "accepted"))))) or 0)
+        Meeting.status.in_(LIVE_MEETINGS), ~Meeting.proposal)) or 0)
 
 
 def meeting_cap(participant: Participant) -> int:

@@ -17,14 +17,18 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    and_,
+    not_,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.columns import UTCDateTime
@@ -249,15 +253,25 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     def other(self, participant_id: int) -> Participant:
         return self.high if participant_id == self.low_id else self.low
 
-    @property
+    @hybrid_property
     def agreed(self) -> bool:
         """Both sides accepted (what a recommended meeting needs to be on the agenda)."""
         return self.low_answer == self.high_answer == "accepted"
 
-    @property
+    @agreed.inplace.expression
+    @classmethod
+    def _agreed_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.low_answer == "accepted", cls.high_answer == "accepted")
+
+    @hybrid_property
     def proposal(self) -> bool:
-        """A meeting the platform recommended that both sides have not yet accepted."""
+        """A meeting the platform recommended that both sides have not yet accepted (also in SQL)."""
         return self.source == "recommended" and not self.agreed
+
+    @proposal.inplace.expression
+    @classmethod
+    def _proposal_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.source == "recommended", not_(cls.agreed))
 
     def answer_of(self, participant_id: int) -> str:
         return self.low_answer if participant_id == self.low_id else self.high_answer

@@ -8,7 +8,7 @@ counts against a participant's request cap, nor as an agreed meeting until both 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, delete, false, or_, select
+from sqlalchemy import ColumnElement, delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
@@ -30,11 +30,6 @@ def unanswered() -> ColumnElement[bool]:
     return (Meeting.source == "recommended") & (Meeting.low_answer == "") & (Meeting.high_answer == "")
 
 
-def not_agreed() -> ColumnElement[bool]:
-    """SQL: a recommended meeting both sides have not accepted (a proposal)."""
-    return (Meeting.source == "recommended") & ~((Meeting.low_answer == ACCEPTED) & (Meeting.high_answer == ACCEPTED))
-
-
 def for_participant(session: Session, participant: Participant) -> list[Meeting]:
     """The participant's proposals not yet published: waiting, agreed or declined, in time order."""
     rows = session.scalars(select(Meeting).where(
@@ -47,9 +42,9 @@ def for_participant(session: Session, participant: Participant) -> list[Meeting]
 
 def waiting(session: Session, event: Event) -> int:
     """Proposals on the working schedule that both sides have not accepted yet (publishing leaves them out)."""
-    return len(session.scalars(select(Meeting.id).where(
+    return int(session.scalar(select(func.count()).select_from(Meeting).where(
         Meeting.event_id == event.id, Meeting.status == "planned", Meeting.published_slot_id.is_(None),
-        not_agreed())).all())
+        Meeting.proposal)) or 0)
 
 
 def answer(session: Session, meeting: Meeting, user: User, accept: bool) -> None:
@@ -90,7 +85,7 @@ def drop_unagreed(session: Session, event: Event) -> int:
     Returns how many went."""
     ids = list(session.scalars(select(Meeting.id).where(
         Meeting.event_id == event.id, Meeting.status == "planned", Meeting.published_slot_id.is_(None),
-        Meeting.pinned.is_(false()), not_agreed())))
+        Meeting.pinned.is_(false()), Meeting.proposal)))
     if ids:
         session.execute(delete(MeetingSeat).where(MeetingSeat.meeting_id.in_(ids)))
         session.execute(delete(Meeting).where(Meeting.id.in_(ids)))
