@@ -122,7 +122,8 @@ class Synthesizer:
             "title": f"{self.city_names[region]}{word}{noun}（第{n}期）",
             "description": f"面向{self.city_names[region]}及周边地区中小企业的{noun}，聚焦{word}，"
                            f"流程简便、响应迅速，可提供一对一辅导与全流程跟踪服务。编号{n}。",
-            "regions": rng.choice(([region], ["440000"], [], [region, rng.choice(self.cities)])),
+            # Each region once (the importer refuses a repeated value); the draws are as before.
+            "regions": rng.choice(([region], ["440000"], [], list(dict.fromkeys([region, rng.choice(self.cities)])))),
             "tags": rng.sample(WORDS, 2),
             "status": rng.choices(("published", "closed", "draft"), (95, 3, 2))[0],
         }

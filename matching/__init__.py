@@ -8,6 +8,7 @@ from matching.encoders import Encoder, HashingEncoder, load_encoder
 from matching.index import VectorIndex
 from matching.metrics import mrr, ndcg_at, recall_at
 from matching.model import Exclusion, ListingProfile, Match, NeedProfile, Query, Reason, Result
+from matching.outcomes import ProviderHistory, ProviderOutcomes
 from matching.recommender import Recommender
 from matching.rules import violated_rules
 
@@ -21,6 +22,8 @@ __all__ = [
     "ListingTable",
     "Match",
     "NeedProfile",
+    "ProviderHistory",
+    "ProviderOutcomes",
     "Query",
     "Reason",
     "Recommender",

@@ -20,6 +20,7 @@ class ListingProfile:
     price: int | None = None
     verified: bool = False
     published_on: date | None = None
+    provider: int | None = None  # the offering organization: its outcome history (matching.outcomes)
 
     @property
     def id(self) -> int:
@@ -84,3 +85,4 @@ class Result:
     matches: list[Match]
     excluded: list[Exclusion] = field(default_factory=list)
     eligible: int = 0
+    ranking: str = ""  # the ranking that produced the matches (Recommender.ranking)

@@ -11,7 +11,7 @@ parts.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -22,8 +22,9 @@ from matching.encoders import Encoder
 from matching.index import VectorIndex
 from matching.lexical import LexicalIndex
 from matching.model import Exclusion, ListingProfile, Match, NeedProfile, Query, Reason, Result
+from matching.outcomes import STRENGTH, WEIGHT, ProviderHistory, ProviderOutcomes
 from matching.rules import violated_rules
-from matching.scoring import score_candidates
+from matching.scoring import VERSION, score_candidates
 from matching.taxonomy import SUBCATEGORY_DESCRIPTIONS
 from matching.text import expanded_tokens
 
@@ -59,6 +60,7 @@ class Recommender:
         self.needs: dict[int, NeedProfile] = {}
         self._lexical_dirty = False
         self._subcategory_vectors: tuple[list[tuple[str, str]], np.ndarray] | None = None
+        self.outcomes = ProviderOutcomes()  # no history yet: every outcome term is 0
 
     # --- contents ---------------------------------------------------------------------------
 
@@ -110,6 +112,20 @@ class Recommender:
             self._lexical_built_at = time.monotonic()
         return self.lexical
 
+    def set_provider_history(
+        self, history: Mapping[int, ProviderHistory], *, weight: float = WEIGHT, strength: float = STRENGTH,
+    ) -> None:
+        """Providers' outcome histories, by provider organization id (``ListingProfile.provider``);
+        the priors are pooled from them. ``weight`` 0 turns the term off. Raises ValueError for a
+        negative weight or a strength that is not positive."""
+        self.outcomes = ProviderOutcomes.pooled(history, weight=weight, strength=strength)
+
+    @property
+    def ranking(self) -> str:
+        """The name of the ranking ``match`` produces: the scoring version, and whether the
+        outcome term is on."""
+        return f"{VERSION}+outcomes" if self.outcomes.on else VERSION
+
     # --- need → listings --------------------------------------------------------------------
 
     def match(
@@ -128,7 +144,7 @@ class Recommender:
         eligible = self.table.eligible(query.seeker)  # a bitset: the fast path of the index
         if len(exclude):
             eligible = eligible.without(exclude)
-        result = Result(matches=[], eligible=len(eligible))
+        result = Result(matches=[], eligible=len(eligible), ranking=self.ranking)
         if query_vector is None:
             query_vector = self.encoder.encode_queries([query.text])[0]
         if query.category and not query.subcategory:
@@ -177,7 +193,7 @@ class Recommender:
         lexical = self.lexical.scores(tokens, candidates, every)
         query_terms = {t for t in tokens if not t.startswith("§") and len(t) > 1}
         shared = [[t for t in dict.fromkeys(self._tokens.get(i, ())) if t in query_terms] for i in candidates]
-        scored = score_candidates(query, profiles, semantic, lexical, shared)
+        scored = score_candidates(query, profiles, semantic, lexical, shared, self.outcomes)
         order = sorted(range(len(candidates)), key=lambda i: (-scored[i][0], candidates[i]))[:k]
         return [
             Match(id=candidates[i], score=round(scored[i][0], 4), reasons=scored[i][1],

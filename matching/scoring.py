@@ -2,6 +2,7 @@
 
 score = semantic + LEXICAL·bm25 + CATEGORY·same category + SUBCATEGORY·same subcategory
         + small structured-fit terms − BUDGET·(price above budget)
+        + the provider's outcome term (:mod:`matching.outcomes`: 0 without history)
 
 Semantic and BM25 scores are min-max normalised over the candidate set, so the weights mean
 the same for every query. The weights are few and round on purpose: they were checked on the
@@ -15,7 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from matching.model import ListingProfile, Query, Reason
+from matching.outcomes import CLEAR_LIFT, ProviderOutcomes
 
+#: Names the ranking in recorded impressions; change it when the score changes meaning.
+VERSION = "hybrid-1"
 LEXICAL = 0.15
 CATEGORY = 0.25
 SUBCATEGORY = 0.4
@@ -56,8 +60,10 @@ def score_candidates(
     semantic: np.ndarray,
     lexical: np.ndarray,
     shared_terms: Sequence[list[str]],
+    outcomes: ProviderOutcomes | None = None,
 ) -> list[tuple[float, tuple[Reason, ...], float, float]]:
-    """(score, reasons, normalised semantic, normalised lexical) per candidate, in order."""
+    """(score, reasons, normalised semantic, normalised lexical) per candidate, in order;
+    ``outcomes`` adds each provider's outcome term (none: as if no provider had a history)."""
     sem, lex = normalised(semantic), normalised(lexical)
     results = []
     seeker = query.seeker
@@ -101,6 +107,14 @@ def score_candidates(
                 reasons.append(Reason("over_budget", {"price": listing.price, "budget": query.budget}, negative=True))
             else:
                 reasons.append(Reason("within_budget", {"price": listing.price, "budget": query.budget}))
+        standing = outcomes.of(listing.provider) if outcomes is not None else None
+        if standing is not None:
+            score += standing.term
+            history = standing.history
+            if standing.response_lift >= CLEAR_LIFT:
+                reasons.append(Reason("responsive_provider", {"answered": history.answered, "received": history.received}))
+            if standing.success_lift >= CLEAR_LIFT:
+                reasons.append(Reason("successful_provider", {"won": history.won, "closed": history.closed}))
         results.append((float(score), tuple(reasons), float(sem[i]), float(lex[i])))
     return results
 

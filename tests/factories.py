@@ -33,3 +33,31 @@ def gen_posting(user: Any, kind: str = "listing", **fields: Any) -> Any:
     posting = services.create(db.session, kind, org_of(user), user, {**POSTING_DEFAULTS[kind], **fields})
     db.session.commit()
     return posting
+
+
+def gen_engagement(seeker: Organization, listing: Any, *, stage: str = "new", started_by: str = "seeker",
+                   created_at: Any = None, answered_at: Any = None) -> Any:
+    """An engagement of ``seeker`` about ``listing`` as it stands after its history (stage, when
+    it began, when the other side first answered), without messages: for tests that count
+    outcomes. Committed."""
+    from marketplace.engagements.models import Engagement
+    from marketplace.timeutil import utcnow
+
+    created_at = created_at or utcnow()
+    engagement = Engagement(
+        listing_id=listing.id, seeker_org_id=seeker.id, provider_org_id=listing.organization_id,
+        started_by=started_by, stage=stage, created_at=created_at, updated_at=created_at,
+        first_response_at=answered_at, closed_at=created_at if stage in ("won", "lost", "withdrawn") else None,
+    )
+    db.session.add(engagement)
+    db.session.commit()
+    return engagement
+
+
+def gen_organization(kind: str = "sme", **fields: Any) -> Organization:
+    """An organization without members (a counterpart in counting tests). Committed."""
+    gen_organization.count = getattr(gen_organization, "count", 0) + 1  # type: ignore[attr-defined]
+    organization = Organization(name=f"测试企业{gen_organization.count}", kind=kind, **fields)  # type: ignore[attr-defined]
+    db.session.add(organization)
+    db.session.commit()
+    return organization

@@ -6,6 +6,7 @@ Importing the route modules attaches their routes and handlers to the blueprint.
 from marketplace.api import (  # noqa: F401
     auth,
     docs,
+    documents,
     engagements,
     errors,
     organizations,

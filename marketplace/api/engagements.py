@@ -16,6 +16,8 @@ from listings.queries import paginate
 from marketplace.api import representations
 from marketplace.api.auth import require_caller
 from marketplace.api.blueprint import bp
+from marketplace.api.documents import multipart
+from marketplace.api.documents import representation as document_representation
 from marketplace.api.http import (
     bad_parameters,
     check_parameters,
@@ -25,12 +27,12 @@ from marketplace.api.http import (
 )
 from marketplace.api.organizations import page_parameters
 from marketplace.api.postings import owner_for_new
-from marketplace.engagements import services
+from marketplace.engagements import consent, services
 from marketplace.engagements.models import STAGES, Engagement, EngagementMessage
-from marketplace.errors import NotFound, ValidationFailed
+from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
 from marketplace.extensions import db
 
-START_FIELDS = {"inquiry": ("message", "need_id", "organization"), "proposal": ("message", "listing_id", "organization")}
+START_FIELDS = {"inquiry": ("message", "need_id", "share", "organization"), "proposal": ("message", "listing_id", "organization")}
 PATCH_FIELDS = ("stage", "deal_kind", "amount_cny", "reason")
 
 
@@ -53,7 +55,19 @@ def _org(engagement: Engagement, side: str) -> dict[str, Any]:
 
 def _message(message: EngagementMessage) -> dict[str, Any]:
     return {"id": message.id, "side": message.side, "author": message.user.display_name if message.user else None,
-            "body": message.body, "created_at": _time(message.created_at)}
+            "body": message.body, "created_at": _time(message.created_at),
+            "attachments": [document_representation(d) for d in message.attachments]}
+
+
+def _consent(engagement: Engagement) -> dict[str, Any]:
+    """The consent in force (null when nothing is shared) and what it shows the provider."""
+    current = consent.in_force(db.session, engagement)
+    if current is None:
+        return {"consent": None, "shared": None}
+    return {"consent": {"fields": list(current.fields), "documents": [d.id for d in current.documents],
+                        "granted_at": _time(current.granted_at)},
+            "shared": {"fields": dict(consent.shared_values(engagement, current)),
+                       "documents": [document_representation(d) for d in current.documents]}}
 
 
 def representation(engagement: Engagement, side: str, unread: int = 0, *, detail: bool = False) -> dict[str, Any]:
@@ -82,6 +96,7 @@ def representation(engagement: Engagement, side: str, unread: int = 0, *, detail
     if detail:
         body["history"] = [{"side": c.side, "from_stage": c.from_stage, "to_stage": c.to_stage, "note": c.note or None,
                             "at": _time(c.at)} for c in engagement.changes]
+        body.update(_consent(engagement))
     return body
 
 
@@ -173,15 +188,48 @@ def engagements_messages(engagement_id: int) -> ResponseReturnValue:
 
 @bp.post("/engagements/<int:engagement_id>/messages")
 def engagements_post_message(engagement_id: int) -> ResponseReturnValue:
+    """A JSON body ``{"body"}``, or multipart/form-data with ``body`` and up to five ``files``."""
     user = require_caller()
-    body = json_object()
-    _unknown(body, ("body",))
+    files: list[Any] = []
+    if request.mimetype == "multipart/form-data":
+        fields, uploads = multipart(("body",), ("files",))
+        text: Any = fields.get("body", "")
+        files = uploads.get("files", [])
+    else:
+        body = json_object()
+        _unknown(body, ("body",))
+        text = body.get("body")
     engagement, _side = services.get_for(db.session, engagement_id, user)
-    message = services.post_message(db.session, engagement, user, body.get("body"))
+    message = services.post_message(db.session, engagement, user, text, [(f.stream, f.filename) for f in files])
     commit()
     response = jsonify(_message(message))
     response.status_code = 201
     return response
+
+
+@bp.put("/engagements/<int:engagement_id>/consent")
+def engagements_share(engagement_id: int) -> ResponseReturnValue:
+    """The SME sets what the provider may see (``{"share": [...]}``; an empty list withdraws)."""
+    user = require_caller()
+    body = json_object()
+    _unknown(body, ("share",))
+    if "share" not in body:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"share": [_("This field is required.")]})
+    engagement, side = services.get_for(db.session, engagement_id, user)
+    if side != "seeker":
+        raise PermissionDenied(_("Only the enterprise decides what it shares."))
+    consent.grant(db.session, engagement, user, consent.parse_share(db.session, engagement.seeker, body["share"]))
+    commit()
+    return _respond(engagement, side)
+
+
+@bp.delete("/engagements/<int:engagement_id>/consent")
+def engagements_withdraw(engagement_id: int) -> ResponseReturnValue:
+    user = require_caller()
+    engagement, side = services.get_for(db.session, engagement_id, user)
+    consent.withdraw(db.session, engagement, user)
+    commit()
+    return _respond(engagement, side)
 
 
 def review_representation(review: Any) -> dict[str, Any]:

@@ -32,6 +32,7 @@ ERRORS = {
     "Conflict": (409, _l("Version conflict (someone saved in the meantime) or a duplicate external_id.")),
     "ValidationFailed": (422, _l("Invalid fields: error.fields names each one with its messages.")),
     "ServiceUnavailable": (503, _l("A backing service (the search index) is unreachable; try again shortly.")),
+    "UnsupportedMediaType": (415, _l("The body is not of the type this operation reads (a file upload is multipart/form-data).")),
 }
 OTHER_ERRORS = _l("Any other error (405, 413, 500...), in the same shape.")
 
@@ -326,7 +327,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": PREFIX}],
         "security": [{}, *WRITE_SECURITY],
-        "tags": [{"name": name} for name in ("organizations", "listings", "needs", "recommendations", "search", "account", "documentation")],
+        "tags": [{"name": name} for name in ("organizations", "listings", "needs", "recommendations", "search", "engagements", "documents", "account", "documentation")],
         "paths": _paths(),
         "components": _components(),
     }

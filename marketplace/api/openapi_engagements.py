@@ -10,11 +10,18 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.api.openapi_schemas import nullable, page_schema, ref
 from marketplace.bounds import MAX_ID
-from marketplace.engagements.models import DEAL_KINDS, SIDES, STAGES
+from marketplace.documents.models import KINDS as DOCUMENT_KINDS
+from marketplace.documents.services import FILES_PER_MESSAGE
+from marketplace.engagements.consent import SHARE_MAX
+from marketplace.engagements.models import DEAL_KINDS, SHARE_FIELDS, SIDES, STAGES
 from marketplace.engagements.services import MESSAGE_MAX, REASON_MAX
 
 INSTANT = {"type": "string", "format": "date-time"}
 NOT_A_SIDE = _l("An organization that is not a side of the engagement gets 404.")
+SHARE_HELP = ("What the provider may see: profile field names and ids of documents in the SME's library. "
+              "Recorded with its time; replaces the consent in force (an empty list withdraws it).")
+FILE_HELP = ("PDF, PNG, JPEG, .docx, .xlsx or .pptx, at most DOCUMENT_MAX_BYTES (10 MB) each; the type is read from "
+             "the content, and a name whose extension disagrees with it is refused.")
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -44,12 +51,22 @@ def schemas() -> dict[str, Any]:
                                                   "to_stage": {"enum": list(STAGES)}, "note": nullable({"type": "string"}),
                                                   "at": INSTANT})}
     message = _object({"id": {"type": "integer"}, "side": {"enum": list(SIDES)}, "author": nullable({"type": "string"}),
-                       "body": {"type": "string"}, "created_at": INSTANT})
+                       "body": {"type": "string"}, "created_at": INSTANT,
+                       "attachments": {"type": "array", "items": ref("Document")}})
+    share = {"type": "array", "maxItems": SHARE_MAX, "description": SHARE_HELP,
+             "items": {"anyOf": [{"enum": list(SHARE_FIELDS)}, {"type": "integer", "minimum": 1, "maximum": MAX_ID}]}}
+    consent = nullable(_object({"fields": {"type": "array", "items": {"enum": list(SHARE_FIELDS)}},
+                                "documents": {"type": "array", "items": {"type": "integer"}}, "granted_at": INSTANT}))
+    shared = nullable(_object({"fields": {"type": "object", "properties": {name: {} for name in SHARE_FIELDS},
+                                          "additionalProperties": False},
+                               "documents": {"type": "array", "items": ref("Document")}}))
     text = {"type": "string", "minLength": 1, "maxLength": MESSAGE_MAX}
     return {
-        "Engagement": _object({**engagement, "history": history}, required=list(engagement)),
+        "Engagement": _object({**engagement, "history": history, "consent": consent, "shared": shared},
+                              required=list(engagement)),
         "EngagementPage": page_schema("Engagement"),
         "InquiryCreate": _object({"message": text, "need_id": nullable({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+                                  "share": share,
                                   "organization": {"type": "string", "description": "external_id of the caller's SME"}},
                                  required=["message"]),
         "ProposalCreate": _object({"message": text, "listing_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
@@ -62,6 +79,12 @@ def schemas() -> dict[str, Any]:
         "EngagementMessage": message,
         "EngagementMessages": _object({"items": {"type": "array", "items": ref("EngagementMessage")}}),
         "MessageCreate": _object({"body": text}),
+        "ConsentUpdate": _object({"share": share}),
+        "Document": _object({"id": {"type": "integer"}, "kind": {"enum": list(DOCUMENT_KINDS)}, "filename": {"type": "string"},
+                             "content_type": {"type": "string"}, "size_bytes": {"type": "integer", "minimum": 1},
+                             "sha256": {"type": "string"}, "created_at": INSTANT,
+                             "content_url": {"type": "string", "format": "uri"}}),
+        "Documents": _object({"items": {"type": "array", "items": ref("Document")}}),
         "ReviewCreate": _object({"rating": {"type": "integer", "minimum": 1, "maximum": 5},
                                  "text": {"type": "string", "minLength": 1, "maxLength": 2000}}),
         "Review": _object({"id": {"type": "integer"}, "engagement_id": {"type": "integer"}, "rating": {"type": "integer"},
@@ -112,13 +135,67 @@ def paths(operation: Callable[..., dict[str, Any]], json: Callable[[str, Any], d
             "get": secured(operation("list_engagement_messages", "engagements", _l("The conversation (marks it read)"),
                                      {"200": json("EngagementMessages", _l("The messages, oldest first.")),
                                       **errors("BadRequest", "Unauthorized", "NotFound")}, parameters=[item])),
-            "post": secured(operation("create_engagement_message", "engagements", _l("Write to the other side"),
-                                      {"201": json("EngagementMessage", _l("The message.")),
-                                       **errors("NotFound", "Conflict", "ValidationFailed")},
-                                      parameters=[item], body="MessageCreate", write=True)),
+            "post": _with_files(secured(operation("create_engagement_message", "engagements",
+                                                  _l("Write to the other side, with documents as multipart/form-data"),
+                                                  {"201": json("EngagementMessage", _l("The message.")),
+                                                   **errors("NotFound", "Conflict", "ValidationFailed")},
+                                                  parameters=[item], body="MessageCreate", write=True))),
         },
         "/engagements/{engagement_id}/review": {"post": secured(operation(
             "create_engagement_review", "engagements", _l("Rate the provider after a finished engagement (the SME, once)"),
             {"201": json("Review", _l("The review.")), **errors("NotFound", "Conflict", "ValidationFailed")},
             parameters=[item], body="ReviewCreate", write=True))},
+        "/engagements/{engagement_id}/consent": {
+            "put": secured(operation(
+                "share_in_engagement", "engagements", _l("Choose what the provider may see (the SME): recorded with its time"),
+                {**one, **errors("NotFound", "Conflict", "ValidationFailed")}, parameters=[item], body="ConsentUpdate",
+                write=True)),
+            "delete": secured(operation(
+                "withdraw_consent", "engagements", _l("Withdraw the consent in force (the SME)"),
+                {**one, **errors("NotFound", "Conflict")}, parameters=[item], write=True)),
+        },
+        "/organizations/{org_id}/documents": {
+            "get": secured(operation("list_documents", "documents", _l("The organization's document library (members)"),
+                                     {"200": json("Documents", _l("The documents, newest first.")),
+                                      **errors("BadRequest", "Unauthorized", "Forbidden", "NotFound")},
+                                     parameters=[path_id("org_id")])),
+            "post": _multipart(secured(operation(
+                "upload_document", "documents", _l("Add a document to the library (members)"),
+                {"201": json("Document", _l("The document.")), **errors("NotFound", "ValidationFailed", "UnsupportedMediaType")},
+                parameters=[path_id("org_id")], write=True)), {"file": {"type": "string", "format": "binary"},
+                                                                "kind": {"enum": list(DOCUMENT_KINDS)}}, ["file"]),
+        },
+        "/documents/{document_id}": {
+            "get": secured(operation("get_document", "documents", _l("A document's facts (to whoever may read it)"),
+                                     {"200": json("Document", _l("The document.")),
+                                      **errors("BadRequest", "Unauthorized", "NotFound")}, parameters=[path_id("document_id")])),
+            "delete": secured(operation("delete_document", "documents", _l("Delete a library document (members)"),
+                                        {"204": {"description": str(_l("Deleted."))}, **errors("NotFound", "Forbidden")},
+                                        parameters=[path_id("document_id")], write=True)),
+        },
+        "/documents/{document_id}/content": {"get": secured(operation(
+            "download_document", "documents", _l("Download a document (always as an attachment)"),
+            {"200": {"description": str(_l("The file, with its sniffed type.")),
+                     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+             **errors("BadRequest", "Unauthorized", "NotFound")}, parameters=[path_id("document_id")]))},
     }
+
+
+def _multipart(op: dict[str, Any], properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An operation whose body is multipart/form-data with ``properties`` (files are binary)."""
+    op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": properties, "required": required, "additionalProperties": False},
+        "encoding": {name: {"contentType": "application/octet-stream"} for name, p in properties.items()
+                     if p.get("format") == "binary" or p.get("items", {}).get("format") == "binary"}}}}
+    op["description"] = f"{op.get('description', '')} {FILE_HELP}".strip()
+    return op
+
+
+def _with_files(op: dict[str, Any]) -> dict[str, Any]:
+    """The message operation: a JSON body, or multipart/form-data with the text and the files."""
+    json_body = op["requestBody"]["content"]["application/json"]
+    _multipart(op, {"body": {"type": "string", "maxLength": MESSAGE_MAX},
+                    "files": {"type": "array", "maxItems": FILES_PER_MESSAGE,
+                              "items": {"type": "string", "format": "binary"}}}, [])
+    op["requestBody"]["content"]["application/json"] = json_body
+    return op

@@ -15,7 +15,7 @@ from marketplace.api.organizations import MAX_TAG_LENGTH, MAX_TAGS, NUMBER_FIELD
 from marketplace.api.representations import MEMBER_ORGANIZATION_FIELDS, PUBLIC_ORGANIZATION_FIELDS
 from marketplace.bounds import MAX_CNY
 from marketplace.organizations.kinds import MEMBER_ROLES, VERIFICATION_STATUSES
-from marketplace.organizations.services import EMPLOYEES_MAX
+from marketplace.organizations.services import EMPLOYEES_MAX, TAX_CREDIT_LEVELS
 from matching import RULES
 
 REF = "#/components/schemas/"
@@ -121,6 +121,7 @@ def _organization_response(defs: dict[str, Any]) -> dict[str, Any]:
     required = list(properties)
     for name in MEMBER_ORGANIZATION_FIELDS:
         properties[name] = nullable(record.get(name) or {"type": "string"})
+    properties["tax_credit_level"] = nullable(TAX_CREDIT_LEVEL)
     properties["members"] = {
         "type": "array",
         "description": "Members only, like the fields above that are not required.",
@@ -136,6 +137,10 @@ def _organization_response(defs: dict[str, Any]) -> dict[str, Any]:
         },
     }
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+TAX_CREDIT_LEVEL = {"enum": list(TAX_CREDIT_LEVELS),
+                    "description": "纳税信用等级 as the tax authority grades it (members only, or shared by consent)."}
 
 
 def _organization_patch() -> dict[str, Any]:
@@ -158,6 +163,7 @@ def _organization_patch() -> dict[str, Any]:
     properties["tags"] = nullable(
         {"type": "array", "items": {"type": "string", "maxLength": MAX_TAG_LENGTH}, "maxItems": MAX_TAGS}
     )
+    properties["tax_credit_level"] = nullable(TAX_CREDIT_LEVEL)
     return {
         "type": "object",
         "description": "Profile fields to change (members of the organization only).",
@@ -272,6 +278,15 @@ def _recommended(key: str, schema: str) -> dict[str, Any]:
     }
 
 
+def _shown(schema: dict[str, Any]) -> dict[str, Any]:
+    """A recommendation with its recorded impression (matches shown to the need's organization)."""
+    impression = {"type": "integer", "minimum": 1, "description": (
+        "The recorded showing of this recommendation to the need's organization (null for other callers and with as_of); "
+        "add it as ?rec=<impression> to a link to the listing's page so that a click is counted.")}
+    properties = {**schema["properties"], "impression": nullable(impression)}
+    return {**schema, "properties": properties, "required": [*schema["required"], "impression"]}
+
+
 def _need_matches() -> dict[str, Any]:
     excluded = {
         "type": "object",
@@ -297,7 +312,7 @@ def _need_matches() -> dict[str, Any]:
         "properties": {
             "need": _posting_reference(),
             "eligible": {"type": "integer", "minimum": 0, "description": "Listings on offer that the need's enterprise may use."},
-            "items": {"type": "array", "items": _recommended("listing", "Listing"), "maxItems": 50},
+            "items": {"type": "array", "items": _shown(_recommended("listing", "Listing")), "maxItems": 50},
             "excluded": {
                 "type": "array",
                 "description": "With explain=1 only: listings on offer that match well but break a hard rule.",

@@ -27,7 +27,7 @@ DIRECTORY_PARAMETERS = ("kind", "region", "verified", "page", "per_page")
 # Editable profile fields, their JSON types and longest lengths (as the columns allow).
 TEXT_FIELDS = {
     "name": 200, "credit_code": 18, "region": 6, "industry": 3, "size_group": 40,
-    "description": 5000, "website": 300, "contact_email": 254, "contact_phone": 40,
+    "description": 5000, "website": 300, "contact_email": 254, "contact_phone": 40, "tax_credit_level": 1,
 }
 NUMBER_FIELDS = ("employees", "annual_revenue_cny", "total_assets_cny", "founded_year")
 MAX_TAGS, MAX_TAG_LENGTH = 30, 50
@@ -72,6 +72,7 @@ def organizations_index() -> ResponseReturnValue:
         query = query.where(Organization.verification_status == "verified")
     result = paginate(db.session, query.order_by(Organization.name, Organization.id), page, per_page)
     user = caller()
+    representations.prefetch_standings(org.id for org in result.items)
     return jsonify(representations.page(result, lambda org: representations.organization(org, user)))
 
 

@@ -124,6 +124,8 @@ def index(kind: str) -> ResponseReturnValue:
     model = services.MODELS[kind]
     query = query.options(selectinload(model.organization).selectinload(Organization.memberships))
     result = paginate(db.session, query, filters.page, filters.per_page)
+    if kind == "listing":
+        representations.prefetch_standings(item.organization_id for item in result.items)
     return jsonify(representations.page(result, lambda item: representations.posting(item, user)))
 
 

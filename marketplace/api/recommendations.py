@@ -2,6 +2,8 @@
 
 Matches are as visible as their need (drafts and hidden needs: members only). Leads are
 business-sensitive: only members of the listing's organization (and platform admins) see them.
+Matches shown to a member of the need's organization are recorded as impressions; each item's
+``impression`` is its id (null otherwise), for the ``rec`` parameter of links to the listing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from marketplace.api.postings import _posting as visible_posting
 from marketplace.bounds import OutOfBounds, parse_date, parse_int
 from marketplace.errors import PermissionDenied
 from marketplace.extensions import db
+from marketplace.recommendations import feedback
 from marketplace.recommendations.service import (
     Excluded,
     Recommendation,
@@ -92,10 +95,14 @@ def need_matches(posting_id: int) -> ResponseReturnValue:
     user = caller()
     need = visible_posting("need", posting_id, user)
     result = matches_for_need(db.session, need, limit=limit, explain=explain, as_of=as_of)
+    if user is not None and as_of is None:  # a question about another day is not a showing
+        member = need.organization.member(user) is not None
+        feedback.show(db.session, result, surface="api", viewer=need.organization if member else None, need=need)
+    representations.prefetch_standings(item.item.organization_id for item in result.items)
     body: dict[str, Any] = {
         "need": _reference(need),
         "eligible": result.eligible,
-        "items": [_recommendation("listing", item, user) for item in result.items],
+        "items": [{**_recommendation("listing", item, user), "impression": item.impression} for item in result.items],
     }
     if explain:
         # Rule "status" means not on offer (closed, archived...): nothing to explain there.

@@ -6,7 +6,7 @@ organization's credit code, contacts, financial figures and members are shown to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ PUBLIC_ORGANIZATION_FIELDS = (
     "name", "kind", "region", "industry", "size_class", "founded_year", "description", "tags", "website",
 )
 MEMBER_ORGANIZATION_FIELDS = (
-    "credit_code", "size_group", "employees", "annual_revenue_cny", "total_assets_cny",
+    "credit_code", "size_group", "employees", "annual_revenue_cny", "total_assets_cny", "tax_credit_level",
     "contact_email", "contact_phone", "verification_reason",
 )
 
@@ -45,19 +45,27 @@ def posting_url(kind: str, posting_id: int) -> str:
     return url_for("listings.detail", plural=COLLECTIONS[kind], posting_id=posting_id, _external=True)
 
 
+def prefetch_standings(organization_ids: Iterable[int]) -> None:
+    """Compute the standings of these providers at once (two queries) for the representations
+    of one answer that follow."""
+    from flask import g
+
+    from marketplace.engagements.reviews import standings
+    from marketplace.extensions import db
+
+    cache = g.setdefault("provider_standings", {})
+    missing = sorted({i for i in organization_ids if i not in cache})
+    for organization_id, found in standings(db.session, missing).items() if missing else ():
+        cache[organization_id] = {"rating": found.rating, "review_count": found.review_count,
+                                  "response_rate": found.response_rate}
+
+
 def standing(organization_id: int) -> dict[str, Any]:
     """A provider's rating, number of reviews and response rate (once per organization and request)."""
     from flask import g
 
-    from marketplace.engagements.reviews import standing as standing_of
-    from marketplace.extensions import db
-
-    cache = g.setdefault("provider_standings", {})
-    if organization_id not in cache:
-        found = standing_of(db.session, organization_id)
-        cache[organization_id] = {"rating": found.rating, "review_count": found.review_count,
-                                  "response_rate": found.response_rate}
-    return dict(cache[organization_id])
+    prefetch_standings([organization_id])
+    return dict(g.provider_standings[organization_id])
 
 
 def posting(item: Posting, user: Any) -> dict[str, Any]:

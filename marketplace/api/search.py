@@ -52,6 +52,7 @@ def search_listings() -> ResponseReturnValue:
         raise ApiError(503, "search_unavailable", "Search is unavailable right now; try again shortly.") from exc
     user = caller()
     result = page.result
+    representations.prefetch_standings(item.listing.organization_id for item in page.items)
     return jsonify({
         "query": parsed.request.text,
         "truncated": parsed.truncated,

@@ -4,8 +4,9 @@ the first demo's enterprises and providers at every stage, so a newcomer logging
 waiting for a reply, a lost one and a fresh inquiry.
 
 Each: the seeker's and the provider's login, the listing's category, who started it, the messages
-(side, text, days ago), the stage changes (side, stage, days ago) with the deal or the reason, and
-the SME's review of a won one.
+(side, text, days ago), the stage changes (side, stage, days ago) with the deal or the reason, the
+SME's review of a won one, and what the SME shared with consent (profile fields, documents of its
+library) and the documents sent with a message (its index).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ CONVERSATIONS: tuple[dict[str, Any], ...] = (
         ],
         "stages": [("provider", "proposal", 12), ("provider", "won", 8)],
         "deal": ("loan", 3_000_000),
+        # Applied with consent: these profile fields and library documents; the offer came as a file.
+        "share": ("credit_code", "annual_revenue_cny", "total_assets_cny", "tax_credit_level"),
+        "share_documents": ("statements", "licence"),
+        "attachments": {3: "credit_offer"},
         "review": (5, "从申请到放款不到两周，客户经理上门尽调很专业，利率也合理，推荐给有设备投入计划的制造企业。"),
     },
     {

@@ -6,11 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from marketplace.bounds import MAX_ID
+from marketplace.documents.services import KIND_LABELS
 from marketplace.engagements.services import DEAL_LABELS, MESSAGE_MAX, REASON_MAX
-from marketplace.forms import BoundedForm, WanField, WholeNumberField, options, wan_to_cny
+from marketplace.forms import (
+    BoundedForm,
+    CheckboxesField,
+    WanField,
+    WholeNumberField,
+    options,
+    wan_to_cny,
+)
 
 
 def _chosen_id(value: str | None) -> int | None:
@@ -20,13 +29,33 @@ def _chosen_id(value: str | None) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID else None
 
 
-class InquiryForm(BoundedForm):
+class ShareFields:
+    """What the SME shares with the provider: profile fields and library documents (choices set
+    by the view from the SME's own profile and library)."""
+
+    share_fields = CheckboxesField(_l("Profile information"), validate_choice=False, choices=[])
+    share_documents = CheckboxesField(_l("Documents from your library"), validate_choice=False, choices=[])
+
+    def share(self) -> list[Any]:
+        fields = [f for f in (self.share_fields.data or []) if isinstance(f, str)]  # type: ignore[attr-defined]
+        ids = [_chosen_id(d) for d in (self.share_documents.data or [])]  # type: ignore[attr-defined]
+        return [*fields, *[i if i is not None else 0 for i in ids]]
+
+
+class InquiryForm(ShareFields, BoundedForm):
     message = TextAreaField(_l("Your message"), render_kw={"maxlength": MESSAGE_MAX, "rows": 5},
                             description=_l("What you need, by when, and anything the provider should know first."))
     need_id = SelectField(_l("For which of your needs (optional)"), validate_choice=False, choices=[])
+    new_document = FileField(_l("Add a document to your library and share it"))
+    new_document_kind = SelectField(_l("What it is"), validate_choice=False,
+                                    choices=lambda: options(list(KIND_LABELS.items())))
 
     def service_data(self) -> dict[str, Any]:
-        return {"message": self.message.data or "", "need_id": _chosen_id(self.need_id.data)}
+        return {"message": self.message.data or "", "need_id": _chosen_id(self.need_id.data), "share": self.share()}
+
+
+class ShareForm(ShareFields, BoundedForm):
+    pass
 
 
 class ProposalForm(BoundedForm):
@@ -41,6 +70,11 @@ class ProposalForm(BoundedForm):
 
 class MessageForm(BoundedForm):
     body = TextAreaField(_l("Message"), render_kw={"maxlength": MESSAGE_MAX, "rows": 3})
+    files = MultipleFileField(_l("Attach documents"),
+                              description=_l("PDF, PNG, JPEG, Word, Excel or PowerPoint (.docx, .xlsx, .pptx), up to 10 MB each, at most 5."))
+
+    def uploads(self) -> list[tuple[Any, str | None]]:
+        return [(f.stream, f.filename) for f in (self.files.data or []) if getattr(f, "filename", None)]
 
 
 class StageForm(BoundedForm):

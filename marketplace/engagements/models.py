@@ -11,7 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.columns import UTCDateTime
@@ -21,6 +33,7 @@ from marketplace.timeutil import utcnow
 if TYPE_CHECKING:
     from listings.models import Listing, Need
     from marketplace.accounts.models import User
+    from marketplace.documents.models import Document
     from marketplace.organizations.models import Organization
 
 STAGES = ("new", "in_discussion", "proposal", "won", "lost", "withdrawn")
@@ -124,6 +137,7 @@ class EngagementMessage(db.Model):  # type: ignore[name-defined,misc]
 
     engagement: Mapped[Engagement] = relationship(back_populates="messages")
     user: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Document]] = relationship(order_by="Document.id", cascade="all, delete-orphan")
 
 
 class EngagementRead(db.Model):  # type: ignore[name-defined,misc]
@@ -167,3 +181,37 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     seeker: Mapped[Organization] = relationship(foreign_keys=[seeker_org_id])
     provider: Mapped[Organization] = relationship(foreign_keys=[provider_org_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+# Fields of the SME's profile it may share with a provider (members-only otherwise).
+SHARE_FIELDS = ("credit_code", "annual_revenue_cny", "total_assets_cny", "employees", "tax_credit_level")
+
+consent_documents = Table(
+    "engagement_consent_documents", db.metadata,
+    Column("consent_id", ForeignKey("engagement_consents.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Consent(db.Model):  # type: ignore[name-defined,misc]
+    """The SME's consent to show the provider of an engagement some of its profile fields and
+    library documents: its scope, who gave it and when, and when it was withdrawn. A changed scope
+    is a new consent (the previous one withdrawn at that moment), so the history stays whole; the
+    provider sees only the scope of the consent in force."""
+
+    __tablename__ = "engagement_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"), index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    documents: Mapped[list[Document]] = relationship(secondary=consent_documents, order_by="Document.id")
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None

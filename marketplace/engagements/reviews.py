@@ -6,6 +6,7 @@ engagements (response rate and median response time). Flushes, never commits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from marketplace.engagements.services import (
     clean_text,
     collect_text,
     members_of,
-    responsiveness,
+    responsiveness_of,
     side_of,
 )
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -166,9 +167,21 @@ class Standing:
 
 
 def standing(session: Session, organization_id: int) -> Standing:
-    average, count = session.execute(select(func.avg(Review.rating), func.count(Review.id)).where(
-        Review.provider_org_id == organization_id, Review.hidden_at.is_(None))).one()
-    answers = responsiveness(session, organization_id)
-    rate = answers.rate
-    return Standing(round(float(average), 1) if average is not None else None, int(count or 0),
-                    round(rate, 3) if rate is not None else None, answers.median_hours)
+    return standings(session, [organization_id])[organization_id]
+
+
+def standings(session: Session, organization_ids: Sequence[int]) -> dict[int, Standing]:
+    """Each provider's rating of its visible reviews, their number, and how it answers
+    engagements (two queries for all of them)."""
+    ids = sorted(set(organization_ids))
+    rated = {org: (average, count) for org, average, count in session.execute(
+        select(Review.provider_org_id, func.avg(Review.rating), func.count(Review.id))
+        .where(Review.provider_org_id.in_(ids), Review.hidden_at.is_(None)).group_by(Review.provider_org_id))} if ids else {}
+    answers = responsiveness_of(session, ids)
+    found = {}
+    for org in ids:
+        average, count = rated.get(org, (None, 0))
+        rate = answers[org].rate
+        found[org] = Standing(round(float(average), 1) if average is not None else None, int(count or 0),
+                              round(rate, 3) if rate is not None else None, answers[org].median_hours)
+    return found

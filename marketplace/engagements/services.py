@@ -19,11 +19,11 @@ Only the two organizations' members see an engagement: for anyone else it does n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
-from typing import Any
+from typing import IO, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,6 +35,7 @@ from listings import lifecycle
 from listings.models import Listing, Need
 from marketplace.accounts.models import User
 from marketplace.bounds import MAX_CNY, MAX_ID, text_problem
+from marketplace.documents import services as documents
 from marketplace.engagements.models import (
     DEAL_KINDS,
     OPEN_STAGES,
@@ -242,7 +243,8 @@ def members_of(organization: Organization) -> list[User]:
 
 def inquire(session: Session, listing: Listing, seeker: Organization | None, user: User, data: Mapping[str, Any]) -> Engagement:
     """An SME asks about (or applies for) a provider's listing. ``data``: message (required),
-    need_id (optional: one of the SME's own needs). Raises PermissionDenied (not a member, not
+    need_id (optional: one of the SME's own needs), share (optional: what the provider may see,
+    see :func:`consent.parse_share`). Raises PermissionDenied (not a member, not
     an SME), NotFound (listing not on offer), ValidationFailed (per field), AlreadyOpen."""
     seeker = _member(seeker, user)
     if seeker.kind != "sme":
@@ -259,10 +261,20 @@ def inquire(session: Session, listing: Listing, seeker: Organization | None, use
         need = _by_id(session, Need, need_id)
         if need is None or need.organization_id != seeker.id or need.status not in ("draft", "published"):
             errors["need_id"] = [_("Choose one of your organization's open needs.")]
+    from marketplace.engagements import consent  # it builds on this module
+
+    scope = consent.Scope((), ())
+    try:
+        scope = consent.parse_share(session, seeker, data.get("share"))
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
-    return _create(session, listing=listing, need=need, seeker=seeker, provider=listing.organization,
-                   started_by="seeker", user=user, message=message)
+    engagement = _create(session, listing=listing, need=need, seeker=seeker, provider=listing.organization,
+                         started_by="seeker", user=user, message=message)
+    if scope:
+        consent.grant(session, engagement, user, scope)
+    return engagement
 
 
 def propose(session: Session, need: Need, provider: Organization | None, user: User, data: Mapping[str, Any]) -> Engagement:
@@ -304,18 +316,25 @@ def _post(session: Session, engagement: Engagement, side: str, user: User, body:
     return message
 
 
-def post_message(session: Session, engagement: Engagement, user: User, body: Any) -> EngagementMessage:
-    """A member of either side writes; the other side's members are told. The first message of
-    the side that did not start a ``new`` engagement moves it to ``in_discussion``. Raises
-    NotFound (not a side), Conflict (lost or withdrawn), ValidationFailed (``body``)."""
+def post_message(session: Session, engagement: Engagement, user: User, body: Any,
+                 files: Sequence[tuple[IO[bytes], str | None]] = ()) -> EngagementMessage:
+    """A member of either side writes, with up to five documents (``files``: stream and name);
+    the other side's members are told. The first message of the side that did not start a
+    ``new`` engagement moves it to ``in_discussion``. Raises NotFound (not a side), Conflict (lost
+    or withdrawn), ValidationFailed (``body``, or ``files`` naming the file that is refused)."""
     side = side_of(engagement, user)
     if side is None:
         raise NotFound(_("No such engagement."))
     if engagement.stage in ("lost", "withdrawn"):
         raise Conflict(_("This engagement is closed: start a new one to talk again."))
-    text = clean_text("body", body, MESSAGE_MAX, required=True)
+    if len(files) > documents.FILES_PER_MESSAGE:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"files": [
+            _("At most %(n)d documents per message.", n=documents.FILES_PER_MESSAGE)]})
+    text = clean_text("body", body, MESSAGE_MAX, required=not files)
     now = utcnow()
     message = _post(session, engagement, side, user, text, now)
+    for stream, filename in files:
+        documents.store(session, engagement.org_of(side), user, stream, filename, message_id=message.id, field="files")
     if engagement.stage == "new" and side != engagement.started_by:
         _record(session, engagement, side, user, "in_discussion", "", now)
     author = engagement.org_of(side).name
@@ -480,10 +499,26 @@ class Responsiveness:
 
 
 def responsiveness(session: Session, organization_id: int, since_days: int = 365) -> Responsiveness:
+    return responsiveness_of(session, [organization_id], since_days)[organization_id]
+
+
+def responsiveness_of(session: Session, organization_ids: Sequence[int], since_days: int = 365) -> dict[int, Responsiveness]:
+    """How each organization answered the engagements others started with it in the last
+    ``since_days`` (one query for all of them)."""
+    ids = sorted(set(organization_ids))
     since = utcnow() - timedelta(days=since_days)
-    rows = session.execute(select(Engagement.created_at, Engagement.first_response_at).where(
-        or_(and_(Engagement.provider_org_id == organization_id, Engagement.started_by == "seeker"),
-            and_(Engagement.seeker_org_id == organization_id, Engagement.started_by == "provider")),
-        Engagement.created_at >= since)).all()
-    hours = [(answered - created).total_seconds() / 3600 for created, answered in rows if answered is not None]
-    return Responsiveness(len(rows), len(hours), round(median(hours), 1) if hours else None)
+    rows = session.execute(select(Engagement.provider_org_id, Engagement.seeker_org_id, Engagement.started_by,
+                                  Engagement.created_at, Engagement.first_response_at).where(
+        or_(and_(Engagement.provider_org_id.in_(ids), Engagement.started_by == "seeker"),
+            and_(Engagement.seeker_org_id.in_(ids), Engagement.started_by == "provider")),
+        Engagement.created_at >= since)).all() if ids else []
+    asked: dict[int, int] = dict.fromkeys(ids, 0)
+    hours: dict[int, list[float]] = {i: [] for i in ids}
+    for provider_id, seeker_id, started_by, created, answered in rows:
+        answerer = provider_id if started_by == "seeker" else seeker_id
+        if answerer not in asked:
+            continue
+        asked[answerer] += 1
+        if answered is not None:
+            hours[answerer].append((answered - created).total_seconds() / 3600)
+    return {i: Responsiveness(asked[i], len(hours[i]), round(median(hours[i]), 1) if hours[i] else None) for i in ids}

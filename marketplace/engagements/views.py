@@ -15,7 +15,9 @@ from sqlalchemy import select
 from listings import lifecycle
 from listings import services as postings
 from listings.models import Listing, Need
-from marketplace.engagements import reviews, services
+from marketplace.documents import services as documents
+from marketplace.documents.storage import accepted_extensions
+from marketplace.engagements import consent, reviews, services
 from marketplace.engagements.forms import (
     InquiryForm,
     MessageForm,
@@ -23,6 +25,7 @@ from marketplace.engagements.forms import (
     ReplyForm,
     ReportForm,
     ReviewForm,
+    ShareForm,
     StageForm,
 )
 from marketplace.engagements.models import STAGES, Engagement
@@ -30,7 +33,9 @@ from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.forms import attach_errors, options
 from marketplace.organizations.current import current_organization
-from marketplace.pages import attempt, submit
+from marketplace.organizations.models import Organization
+from marketplace.pages import act, attempt, submit
+from marketplace.templating import locale_code
 from marketplace.timeutil import today
 
 bp = Blueprint("engagements", __name__)
@@ -109,15 +114,38 @@ def inquire(listing_id: int) -> ResponseReturnValue:
     needs = db.session.scalars(select(Need).where(Need.organization_id == org.id, Need.status.in_(("draft", "published")))
                                .order_by(Need.id.desc())).all()
     form.need_id.choices = options([("", _("None")), *[(str(n.id), n.title) for n in needs]])
+    _share_choices(form, org)
     if request.method == "GET" and request.args.get("need_id", "").isdigit():
         form.need_id.data = request.args["need_id"]
     if form.validate_on_submit():
-        done, made = submit(form, lambda: services.inquire(db.session, listing, org, current_user, form.service_data()))
+        done, made = submit(form, lambda: _inquire(listing, org, form), field_of=_inquiry_field)
         if done and made is not None:
             flash(_("Your message is sent to %(org)s.", org=listing.organization.name), "success")
             return redirect(url_for("engagements.show", engagement_id=made.id))
-    return render_template("engagements/start.html", form=form, listing=listing, need=None, kind="inquiry"), \
-        422 if form.errors else 200
+    return render_template("engagements/start.html", form=form, listing=listing, need=None, kind="inquiry",
+                           financing=listing.category == "financing", accept=accepted_extensions(),
+                           org=org), 422 if form.errors else 200
+
+
+def _share_choices(form: Any, org: Organization) -> None:
+    form.share_fields.choices = options(consent.field_choices(org, locale_code()))
+    form.share_documents.choices = options([(str(d.id), f"{d.filename} · {documents.kind_label(d.kind)}")
+                                            for d in documents.library(db.session, org.id)])
+
+
+def _inquiry_field(name: str) -> str:
+    return {"file": "new_document", "kind": "new_document_kind"}.get(name, name if name != "share" else "share_fields")
+
+
+def _inquire(listing: Listing, org: Organization, form: InquiryForm) -> Engagement:
+    """The inquiry, with the document it adds to the library and shares (one transaction)."""
+    data = form.service_data()
+    upload = form.new_document.data
+    if upload is not None and getattr(upload, "filename", None):
+        added = documents.upload_to_library(db.session, org, current_user, upload.stream, upload.filename,
+                                            form.new_document_kind.data)
+        data["share"] = [*data["share"], added.id]
+    return services.inquire(db.session, listing, org, current_user, data)
 
 
 @bp.route("/needs/<int:need_id>/propose", methods=["GET", "POST"])
@@ -188,6 +216,14 @@ def _page(engagement: Engagement, side: str, message_form: MessageForm | None = 
     other = engagement.other_side(side)
     given = review_forms or {}
     review = reviews.of_engagement(db.session, engagement)
+    in_force = consent.in_force(db.session, engagement)
+    share_form = given.get("share")
+    if side == "seeker" and share_form is None:
+        share_form = ShareForm(formdata=None, data={
+            "share_fields": list(in_force.fields) if in_force else [],
+            "share_documents": [str(d.id) for d in in_force.documents] if in_force else []})
+    if share_form is not None:
+        _share_choices(share_form, engagement.seeker)
     return render_template("engagements/show.html", engagement=engagement, side=side, other=other,
                            counterpart=engagement.org_of(other), message_form=message_form or MessageForm(formdata=None),
                            stage_forms=forms, unread_before=unread_before,
@@ -195,7 +231,11 @@ def _page(engagement: Engagement, side: str, message_form: MessageForm | None = 
                            can_review=side == "seeker" and review is None and reviews.reviewable(db.session, engagement),
                            review_form=given.get("review") or ReviewForm(formdata=None),
                            reply_form=given.get("reply") or ReplyForm(formdata=None),
-                           report_form=given.get("report") or ReportForm(formdata=None)), status
+                           report_form=given.get("report") or ReportForm(formdata=None),
+                           consent=in_force, consents=consent.history(db.session, engagement),
+                           shared=[(name, consent.display_value(name, value, locale_code()))
+                                   for name, value in consent.shared_values(engagement, in_force)],
+                           share_form=share_form, accept=accepted_extensions()), status
 
 
 @bp.get("/engagements/<int:engagement_id>")
@@ -212,7 +252,8 @@ def post_message(engagement_id: int) -> ResponseReturnValue:
     form = MessageForm()
     if not form.validate():
         return _page(engagement, side, message_form=form, status=422)
-    done, errors = attempt(lambda: services.post_message(db.session, engagement, current_user, form.body.data))
+    done, errors = attempt(lambda: services.post_message(db.session, engagement, current_user, form.body.data,
+                                                         form.uploads()))
     if errors:
         attach_errors(form, errors)
         return _page(engagement, side, message_form=form, status=422)
@@ -283,3 +324,41 @@ def report_review(engagement_id: int) -> ResponseReturnValue:
     form = ReportForm()
     return _review_action(engagement_id, "report", form, lambda e: reviews.report(
         db.session, _review_of(e), current_user, form.reason.data), _("The platform's moderators will look at this review."))
+
+
+# --- consent --------------------------------------------------------------------------------
+
+
+@bp.post("/engagements/<int:engagement_id>/consent")
+@login_required
+def share(engagement_id: int) -> ResponseReturnValue:
+    engagement, side = _load(engagement_id)
+    if side != "seeker":
+        abort(404)
+    form = ShareForm()
+    _share_choices(form, engagement.seeker)
+    if not form.validate():
+        return _page(engagement, side, status=422, review_forms={"share": form})
+
+    def change() -> None:
+        scope = consent.parse_share(db.session, engagement.seeker, form.share())
+        consent.grant(db.session, engagement, current_user, scope)
+
+    done, errors = attempt(change)
+    if errors:
+        attach_errors(form, {"share_fields": [m for v in errors.values() for m in v]})
+        return _page(engagement, side, status=422, review_forms={"share": form})
+    if done:
+        flash(_("The provider now sees what you chose, and only that."), "success")
+    return redirect(url_for("engagements.show", engagement_id=engagement.id) + "#shared")
+
+
+@bp.post("/engagements/<int:engagement_id>/consent/withdraw")
+@login_required
+def withdraw(engagement_id: int) -> ResponseReturnValue:
+    engagement, side = _load(engagement_id)
+    if side != "seeker":
+        abort(404)
+    return act(lambda: consent.withdraw(db.session, engagement, current_user),
+               _("Your consent is withdrawn: the provider no longer sees what you shared."),
+               url_for("engagements.show", engagement_id=engagement.id) + "#shared")

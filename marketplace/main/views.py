@@ -21,6 +21,7 @@ from marketplace.extensions import db
 from marketplace.main import services
 from marketplace.main.icons import icon
 from marketplace.organizations.current import current_organization
+from marketplace.recommendations import feedback
 from marketplace.recommendations import service as recommendations
 from marketplace.redirects import local_target
 from marketplace.timeutil import today, utcnow
@@ -39,6 +40,7 @@ def index() -> ResponseReturnValue:
         suggestions = recommendations.safely(
             lambda: recommendations.listings_for_organization(db.session, organization, limit=6), None
         )
+        feedback.show(db.session, suggestions, surface="organization", viewer=organization)
     return render_template(
         "main/index.html",
         numbers=services.platform_numbers(db.session, as_of, Viewer.of(current_user)),

@@ -99,6 +99,11 @@ class ProfileForm(BoundedForm):
     employees = WholeNumberField(_l("Employees"), validators=[Optional()], high=EMPLOYEES_MAX)
     annual_revenue_wan = WanField(_l("Annual operating revenue (10,000 CNY)"), validators=[Optional()])
     total_assets_wan = WanField(_l("Total assets (10,000 CNY)"), validators=[Optional()])
+    tax_credit_level = SelectField(
+        _l("Tax credit level (纳税信用等级)"), validators=[Optional()], validate_choice=False,
+        choices=lambda: options([("", "—"), *[(level, level) for level in ("A", "B", "M", "C", "D")]]),
+        description=_l("Shown to no one but your members, unless you share it with a bank or guarantor."),
+    )
     founded_year = WholeNumberField(_l("Year founded"), validators=[Optional()], low=1900, high=2100)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     tags = TagsField(_l("Tags"), validators=[Optional(), _check_tags], description=_l("Separated by commas."))
@@ -131,6 +136,7 @@ class ProfileForm(BoundedForm):
             "employees": self.employees.data,
             "annual_revenue_cny": wan_to_cny(self.annual_revenue_wan.data),
             "total_assets_cny": wan_to_cny(self.total_assets_wan.data),
+            "tax_credit_level": self.tax_credit_level.data or None,
             "founded_year": self.founded_year.data,
             "description": (self.description.data or "").strip(),
             "tags": parse_tags(self.tags.data),

@@ -44,6 +44,7 @@ class Organization(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("employees >= 0", name="employees_nonneg"),
         CheckConstraint("annual_revenue_cny >= 0", name="revenue_nonneg"),
         CheckConstraint("total_assets_cny >= 0", name="assets_nonneg"),
+        CheckConstraint("tax_credit_level IN ('A', 'B', 'M', 'C', 'D')", name="tax_credit_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,8 @@ class Organization(db.Model):  # type: ignore[name-defined,misc]
     employees: Mapped[int | None] = mapped_column(Integer)
     annual_revenue_cny: Mapped[int | None] = mapped_column(BigInteger)
     total_assets_cny: Mapped[int | None] = mapped_column(BigInteger)
+    # 纳税信用等级 (the tax authority's A/B/M/C/D): members only, or shared by consent.
+    tax_credit_level: Mapped[str | None] = mapped_column(String(1))
     size_class: Mapped[str | None] = mapped_column(String(8), index=True)
     founded_year: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")

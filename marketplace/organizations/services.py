@@ -54,6 +54,7 @@ EMPLOYEES_MAX = 10_000_000
 PHONE = re.compile(r"[0-9+\-() ]{3,30}(?:(?:ext\.?|x|转|分机) ?[0-9]{1,6})?", re.IGNORECASE)
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")  # a scheme, not a host:port
 HOST = re.compile(r"[\w.-]+")  # letters (Chinese domain names too), digits, dots, hyphens
+TAX_CREDIT_LEVELS = ("A", "B", "M", "C", "D")  # 纳税信用等级, as the tax authority grades it
 PROFILE_FIELDS = (
     "name",
     "credit_code",
@@ -63,6 +64,7 @@ PROFILE_FIELDS = (
     "employees",
     "annual_revenue_cny",
     "total_assets_cny",
+    "tax_credit_level",
     "founded_year",
     "description",
     "tags",
@@ -176,6 +178,9 @@ def _validate_profile(session: Session, organization: Organization, data: Mappin
             add(field, _("Must not be negative."))
         elif value is not None and value > highest:
             add(field, _("must be at most %(n)s", n=f"{highest:,}"))
+    level = data.get("tax_credit_level")
+    if level is not None and level not in TAX_CREDIT_LEVELS:
+        add("tax_credit_level", _("Choose one of the tax credit levels %(levels)s.", levels="A, B, M, C, D"))
     year = data.get("founded_year")
     if year is not None and not 1900 <= year <= utcnow().year:
         add("founded_year", _("Enter a year between 1900 and %(year)d.", year=utcnow().year))

@@ -64,6 +64,7 @@ def listing_profile(listing: Listing) -> ListingProfile:
         price=listing.price_cny,
         verified=listing.organization.verification_status == "verified",
         published_on=published.date() if isinstance(published, datetime) else None,
+        provider=listing.organization_id,
     )
 
 

@@ -132,6 +132,14 @@ def sentence(reason: Reason, locale: str, reader: str = "seeker") -> str:
     if code == "within_budget":
         price, budget = _money(p["price"], locale), _money(p["budget"], locale)
         return f"价格 {price}在预算 {budget}以内" if zh else f"The price {price} is within the budget {budget}"
+    if code == "responsive_provider":
+        asked, answered = p["received"], p["answered"]
+        return (f"服务机构回复及时：{asked} 次咨询中已回复 {answered} 次" if zh
+                else f"The provider answers inquiries: {answered} of {asked} answered")
+    if code == "successful_provider":
+        closed, won = p["closed"], p["won"]
+        return (f"服务机构成交记录良好：{closed} 次洽谈中成交 {won} 次" if zh
+                else f"The provider's engagements often end in a deal: {won} of {closed} won")
     return code
 
 

@@ -25,6 +25,7 @@ from marketplace.recommendations.profiles import listing_profile, need_text, see
 from marketplace.recommendations.reasons import as_data, region_name, rule_sentence
 from marketplace.recommendations.store import MatchingStore
 from matching import Match, Query, violated_rules
+from matching.outcomes import WEIGHT as OUTCOME_WEIGHT
 
 EXTENSION = "matching_store"
 
@@ -33,9 +34,19 @@ def get_store() -> MatchingStore:
     """The process-wide store of this app (created on first use; the model loads lazily)."""
     store = current_app.extensions.get(EXTENSION)
     if store is None:
-        store = MatchingStore(Path(current_app.instance_path), current_app.config.get("MATCHING_MODEL"))
+        config = current_app.config
+        store = MatchingStore(Path(current_app.instance_path), config.get("MATCHING_MODEL"),
+                              outcome_weight=_weight(config.get("MATCHING_OUTCOME_WEIGHT")))
         current_app.extensions[EXTENSION] = store
     return store  # type: ignore[no-any-return]
+
+
+def _weight(configured: Any) -> float:
+    """MATCHING_OUTCOME_WEIGHT: unset is the matcher's default. Raises ValueError outside 0..10."""
+    weight = OUTCOME_WEIGHT if configured is None else float(configured)
+    if not 0 <= weight <= 10:  # NaN fails too
+        raise ValueError(f"MATCHING_OUTCOME_WEIGHT must be a number from 0 to 10, not {configured!r}")
+    return weight
 
 
 @dataclass
@@ -43,6 +54,7 @@ class Recommendation:
     item: Any  # a Listing or a Need
     score: float
     reasons: list[dict[str, Any]]
+    impression: int | None = None  # its recorded showing (feedback.record_impressions), for ?rec=
 
 
 @dataclass
@@ -83,6 +95,7 @@ class Recommendations:
     items: list[Recommendation]
     excluded: list[Excluded] = field(default_factory=list)
     eligible: int = 0
+    ranking: str = ""  # the ranking that produced the items (matching.Recommender.ranking)
 
     def split(self, category: str | None) -> tuple[list[Recommendation], list[Recommendation]]:
         """The items of the asked ``category``, and those of other kinds (shown under their own
@@ -159,7 +172,7 @@ def _match(session: Session, query: Query, limit: int, explain: bool, need_id: i
                 # Only listings on offer: closed, draft, hidden or archived ones are not news.
                 if rules and "status" not in rules:
                     excluded.append(Excluded(row, rules, query.seeker.amount))
-    return Recommendations(items=items, excluded=excluded, eligible=result.eligible)
+    return Recommendations(items=items, excluded=excluded, eligible=result.eligible, ranking=result.ranking)
 
 
 def matches_for_need(session: Session, need: Need, *, limit: int = 10, explain: bool = False, as_of: date | None = None) -> Recommendations:

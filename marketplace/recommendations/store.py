@@ -17,6 +17,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,13 @@ from marketplace.recommendations.cache import EmbeddingCache
 from marketplace.recommendations.profiles import listing_profile, need_profile, vocabulary
 from matching import Match, Query, Recommender, Result, VectorIndex, load_encoder
 from matching import text as matching_text
+from matching.outcomes import WEIGHT as OUTCOME_WEIGHT
 
 log = logging.getLogger(__name__)
 _CURRENT_FLAG = "_matching_store_current"  # on flask.g: the store already synced in this request
 INLINE_EMBEDDING_LIMIT = 256  # per sync; more waits for `marketplace matching rebuild`
 SAVE_AFTER = 1000  # a sync that applied more postings than this saves the vectors
+HISTORY_SECONDS = 300.0  # providers' outcome histories are counted again at most this often
 
 
 def text_hash(text: str) -> int:
@@ -45,7 +48,8 @@ def text_hash(text: str) -> int:
 
 
 class MatchingStore:
-    def __init__(self, instance: Path, model: str | None, inline_limit: int = INLINE_EMBEDDING_LIMIT) -> None:
+    def __init__(self, instance: Path, model: str | None, inline_limit: int = INLINE_EMBEDDING_LIMIT, *,
+                 outcome_weight: float = OUTCOME_WEIGHT, history_seconds: float = HISTORY_SECONDS) -> None:
         self.folder = instance / "matching"
         self.folder.mkdir(parents=True, exist_ok=True)
         matching_text.configure(self.folder / "jieba")
@@ -58,6 +62,9 @@ class MatchingStore:
         self.watermark: Any = None
         self.pending = 0  # postings still without a vector
         self._saved: dict[str, dict[int, tuple[int, np.ndarray]]] = {}
+        self.outcome_weight = outcome_weight
+        self.history_seconds = history_seconds
+        self._history_at = float("-inf")  # when providers' histories were last counted (monotonic)
 
     # --- parts -------------------------------------------------------------------------------
 
@@ -86,6 +93,7 @@ class MatchingStore:
         return self.cache.tokens(texts, matching_text.expanded_tokens, matching_text.tokenizer_version())
 
     def _new_recommender(self) -> Recommender:
+        self._history_at = float("-inf")  # a new recommender starts without histories
         return Recommender(self.encoder, vocabulary(), tokenize_many=self.tokenize_many)
 
     @property
@@ -111,12 +119,27 @@ class MatchingStore:
         ``explain`` the close ones that hard rules exclude. ``need_id`` names the need the query
         was made from: its embedding is known, so the query is not encoded again."""
         self.ensure_current(session)
+        self.refresh_history(session)
         with self.lock:
             recommender = self.recommender
             vectors = recommender.need_vectors
             known = need_id is not None and need_id in vectors and recommender.needs[need_id].text == query.text
             vector = vectors.vectors_of([need_id])[0] if known else None
             return recommender.match(query, limit, explain=explain, query_vector=vector)
+
+    def refresh_history(self, session: Session, *, force: bool = False) -> bool:
+        """Count providers' outcome histories again (one grouped query) when the last count is
+        older than ``history_seconds`` (or with ``force``) and hand them to the recommender.
+        Returns whether it counted."""
+        if not force and time.monotonic() - self._history_at < self.history_seconds:
+            return False
+        from marketplace.recommendations.feedback import provider_history
+
+        history = provider_history(session)  # outside the lock: other requests keep matching
+        with self.lock:
+            self.recommender.set_provider_history(history, weight=self.outcome_weight)
+            self._history_at = time.monotonic()
+        return True
 
     def leads(self, session: Session, listing_id: int, limit: int, as_of: date) -> list[Match]:
         """Needs the listing can serve, best first."""

@@ -82,6 +82,13 @@ class LiveServer:
         with self.app.test_request_context(), force_locale(lang):
             return gettext(message, **values)
 
+    def tn(self, lang: str, singular: str, plural: str, num: int) -> str:
+        """A plural message of the catalog (``%(num)d``) for ``num``, as :meth:`t`."""
+        from flask_babel import force_locale, ngettext
+
+        with self.app.test_request_context(), force_locale(lang):
+            return ngettext(singular, plural, num)
+
 
 @contextmanager
 def serve(config: dict[str, Any], instance: Path) -> Iterator[LiveServer]:

@@ -62,6 +62,7 @@ from tests.fuzz.market import (
     resolve,
     touched,
 )
+from tests.fuzz.test_uploads import DOCUMENT_WRITES
 from tests.web.test_api_support import LISTING
 from tests.web.test_listings_pages import LOAN_FORM
 from tests.web.test_organizations import PROFILE
@@ -93,6 +94,8 @@ ENGAGEMENT_WRITES: dict[tuple[str, str], tuple[str, dict[str, Any], str | None]]
     ("patch", "/engagements/{engagement_id}"): ("bank", {"stage": "proposal"}, "in_discussion"),
     ("post", "/engagements/{engagement_id}/messages"): ("sme", {"body": "请问利率？"}, "new"),
     ("post", "/engagements/{engagement_id}/review"): ("sme", {"rating": 5, "text": "放款快"}, "won"),
+    ("put", "/engagements/{engagement_id}/consent"): ("sme", {"share": ["credit_code"]}, "in_discussion"),
+    ("delete", "/engagements/{engagement_id}/consent"): ("sme", {}, "new"),
 }
 
 
@@ -107,7 +110,7 @@ def test_every_write_operation_of_the_document_is_fuzzed(fuzz_market):
         for method in item
         if method in ("post", "patch", "put", "delete")
     }
-    assert documented == set(WRITES) | set(ENGAGEMENT_WRITES)
+    assert documented == set(WRITES) | set(ENGAGEMENT_WRITES) | DOCUMENT_WRITES  # uploads: test_uploads.py
 
 
 @pytest.mark.parametrize("operation", list(WRITES), ids=WRITE_IDS)
@@ -296,7 +299,8 @@ GET_PATHS = [
     "/docs", "/listings", "/listings/{posting_id}", "/listings/{posting_id}/leads", "/me", "/needs",
     "/needs/{posting_id}", "/needs/{posting_id}/matches", "/openapi.json", "/organizations",
     "/organizations/{org_id}", "/search", "/engagements", "/engagements/{engagement_id}",
-    "/engagements/{engagement_id}/messages",
+    "/engagements/{engagement_id}/messages", "/organizations/{org_id}/documents", "/documents/{document_id}",
+    "/documents/{document_id}/content",
 ]
 
 
@@ -349,7 +353,7 @@ def test_hostile_query_parameters_answer_4xx(fuzz_market, caplog, where, path):
             try:
                 if 400 <= response.status_code < 500:
                     error_of(response, f"GET {url}")
-                elif path != "/docs":  # the API page is HTML; its errors are JSON like the rest
+                elif path not in ("/docs", "/documents/{document_id}/content"):  # HTML, a file; errors are JSON
                     strict_json(response, f"GET {url}")
             except AssertionError as exc:
                 problems.append(str(exc))

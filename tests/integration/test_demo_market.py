@@ -276,6 +276,17 @@ def test_the_demo_logins_find_engagements_at_every_stage(loaded, client):
     sme2 = db.session.scalar(select(User).where(User.email == "sme2@demo.gd.cn"))
     assert services.pipeline(db.session, sme2, "seeker").waiting >= 1  # the bank's proposal, unanswered for days
     assert services.pipeline(db.session, bank, "provider").counts["new"] >= 1
+    # The loan was applied for with consent: profile fields and two library documents (real PDFs);
+    # the bank's offer came as a file in the conversation.
+    from marketplace.engagements.consent import in_force
+
+    shared = in_force(db.session, won)
+    assert shared is not None and "annual_revenue_cny" in shared.fields and len(shared.documents) == 2
+    assert won.seeker.tax_credit_level in ("A", "B", "M")
+    offer = next(d for m in won.messages for d in m.attachments)
+    client.post("/login", data={"email": "bank@demo.gd.cn", "password": demo.DEMO_PASSWORD})
+    assert all(client.get(f"/documents/{d.id}/download").data.startswith(b"%PDF-") for d in [*shared.documents, offer])
+    client.post("/logout")
     client.post("/login", data={"email": "sme@demo.gd.cn", "password": demo.DEMO_PASSWORD})
     page = client.get("/engagements").get_data(as_text=True)
     assert client.get(f"/engagements/{won.id}").status_code == 200 and "engagement-" in page

@@ -28,6 +28,10 @@ ENGAGEMENT_WRITES = {
     ("POST", "/api/v1/listings/<id>/inquiries"), ("POST", "/api/v1/needs/<id>/proposals"),
     ("PATCH", "/api/v1/engagements/<id>"), ("POST", "/api/v1/engagements/<id>/messages"),
     ("POST", "/api/v1/engagements/<id>/review"),
+    # Documents and consents: tests/web/test_documents.py tries each one as a third organization,
+    # as the wrong side and anonymously.
+    ("POST", "/api/v1/organizations/<id>/documents"), ("DELETE", "/api/v1/documents/<id>"),
+    ("PUT", "/api/v1/engagements/<id>/consent"), ("DELETE", "/api/v1/engagements/<id>/consent"),
 }
 
 
