@@ -64,6 +64,10 @@ def test_from_a_listing_to_a_recorded_deal(client: Any, auth: Any, cast: dict[st
     again = client.get(f"/listings/{loan_id}/inquire")
     assert again.status_code == 302 and again.headers["Location"].endswith(f"/engagements/{engagement_id}")
     assert "Continue the conversation" in page(client, f"/listings/{loan_id}")
+    # So do the offers recommended for the need, and search results.
+    recommended = page(client, f"/needs/{cast['need'].id}")
+    assert f'href="/engagements/{engagement_id}">Continue the conversation' in recommended
+    assert f'href="/listings/{loan_id}/inquire' not in recommended
 
     as_user(client, auth, "bank@example.cn")
     nav = page(client, "/engagements")
