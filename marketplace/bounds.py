@@ -185,6 +185,13 @@ def record_id(text: str) -> int:
     return parse_int(text, low=1, high=MAX_ID)
 
 
+def json_record_id(value: Any) -> int | None:
+    """The id of a row given in a JSON body: an integer (not a boolean) within 1..MAX_ID, else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
+        return value
+    return None
+
+
 def page_number(text: str) -> int:
     """A page of results, from a query string: 1..10,000; raises OutOfBounds."""
     return parse_int(text, low=1, high=10_000)

@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
-from marketplace.bounds import MAX_ID
+from marketplace.bounds import json_record_id
 from marketplace.documents import storage
 from marketplace.documents.models import KINDS, Document
 from marketplace.errors import NotFound, PermissionDenied, ValidationFailed
@@ -106,9 +106,9 @@ def library(session: Session, organization_id: int) -> list[Document]:
 
 
 def by_id(session: Session, value: Any) -> Document | None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
-        return None
-    return session.get(Document, value)
+    """The document whose id ``value`` is (as :func:`bounds.json_record_id` reads it), else None."""
+    document_id = json_record_id(value)
+    return session.get(Document, document_id) if document_id is not None else None
 
 
 def delete(session: Session, document: Document, user: User) -> None:
@@ -137,7 +137,7 @@ def readable(session: Session, document_id: int, user: Any) -> Document:
         consent_documents,
     )
 
-    document = session.get(Document, document_id) if 1 <= document_id <= MAX_ID else None
+    document = by_id(session, document_id)
     if document is None or not getattr(user, "is_authenticated", False):
         raise NotFound(_("There is no such document."))
     if document.organization.member(user) is not None:

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 from listings import lifecycle
 from listings.models import Listing, Need
 from marketplace.accounts.models import User
-from marketplace.bounds import MAX_CNY, MAX_ID, text_problem
+from marketplace.bounds import MAX_CNY, json_record_id, text_problem
 from marketplace.documents import services as documents
 from marketplace.engagements.models import (
     DEAL_KINDS,
@@ -179,9 +179,8 @@ def collect_text(errors: dict[str, list[str]], name: str, value: Any, max_length
 def _by_id(session: Session, model: Any, value: Any) -> Any:
     """The row whose id ``value`` is (a JSON integer within the id column, not a boolean or a
     text), else None."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
-        return None
-    return session.get(model, value)
+    row_id = json_record_id(value)
+    return session.get(model, row_id) if row_id is not None else None
 
 
 def _member(organization: Organization | None, user: User) -> Organization:
